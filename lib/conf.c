@@ -1,0 +1,301 @@
+/*
+ * Configuration files: "key = value", '#' comments, "include PATH".
+ * Every key is typed and bounded in keys[]; unknown keys and bad values are
+ * errors reported as file:line.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+struct config cfg;
+
+enum ktype { K_STR, K_INT, K_BOOL, K_ENUM };
+
+struct key {
+	const char		*name;
+	enum ktype		 type;
+	size_t			 off;
+	const char		*def;
+	long			 min, max;	/* K_INT */
+	const char *const	*values;	/* K_ENUM */
+};
+
+static const char *const log_levels[] = { "debug", "info", "warn", "error",
+	NULL };
+static const char *const captchas[] = { "none", "recaptcha", "geetest", NULL };
+static const char *const phone_kinds[] = { "mock", "twilio_sms",
+	"twilio_verify", "file", "command", NULL };
+static const char *const kyc_providers[] = { "kycaid", "local", NULL };
+
+#define OFF(f)	offsetof(struct config, f)
+
+static const struct key keys[] = {
+	{ "db_conninfo", K_STR, OFF(db_conninfo), "dbname=barong", 0, 0, NULL },
+	{ "log_level", K_ENUM, OFF(log_level), "info", 0, 0, log_levels },
+	{ "body_limit", K_INT, OFF(body_limit), "1048576", 1024,
+	    256L * 1024 * 1024, NULL },
+	{ "max_params", K_INT, OFF(max_params), "256", 1, 10000, NULL },
+	{ "app_name", K_STR, OFF(app_name), "Barong", 0, 0, NULL },
+	{ "domain", K_STR, OFF(domain), "openware.com", 0, 0, NULL },
+	{ "uid_prefix", K_STR, OFF(uid_prefix), "ID", 0, 0, NULL },
+	{ "data_dir", K_STR, OFF(data_dir), PKGDATADIR, 0, 0, NULL },
+	{ "seeds_file", K_STR, OFF(seeds_file), PKGDATADIR "/seeds.yml", 0, 0,
+	    NULL },
+	{ "barong_yml", K_STR, OFF(barong_yml), PKGDATADIR "/barong.yml", 0, 0,
+	    NULL },
+	{ "session_name", K_STR, OFF(session_name), "_barong_session", 0, 0,
+	    NULL },
+	{ "session_expire_time", K_INT, OFF(session_expire_time), "1800", 60,
+	    30L * 24 * 3600, NULL },
+	{ "jwt_expire_time", K_INT, OFF(jwt_expire_time), "3600", 60,
+	    7L * 24 * 3600, NULL },
+	{ "password_regexp", K_STR, OFF(password_regexp),
+	    "^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])"
+	    "(?=.*[[:graph:]]).{8,80}$", 0, 0, NULL },
+	{ "password_min_entropy", K_INT, OFF(password_min_entropy), "14", 0,
+	    1000, NULL },
+	{ "password_use_dictionary", K_BOOL, OFF(password_use_dictionary),
+	    "true", 0, 0, NULL },
+	{ "captcha", K_ENUM, OFF(captcha), "none", 0, 0, captchas },
+	{ "recaptcha_site_key", K_STR, OFF(recaptcha_site_key), "", 0, 0,
+	    NULL },
+	{ "recaptcha_secret_key", K_STR, OFF(recaptcha_secret_key), "", 0, 0,
+	    NULL },
+	{ "geetest_id", K_STR, OFF(geetest_id), "", 0, 0, NULL },
+	{ "geetest_key", K_STR, OFF(geetest_key), "", 0, 0, NULL },
+	{ "phone_verification", K_ENUM, OFF(phone_verification), "mock", 0, 0,
+	    phone_kinds },
+	{ "kyc_provider", K_ENUM, OFF(kyc_provider), "kycaid", 0, 0,
+	    kyc_providers },
+	{ "auth0_domain", K_STR, OFF(auth0_domain), "", 0, 0, NULL },
+	{ "auth0_client_id", K_STR, OFF(auth0_client_id), "", 0, 0, NULL },
+	{ "api_cors_origins", K_STR, OFF(api_cors_origins), "*", 0, 0, NULL },
+	{ "api_cors_max_age", K_INT, OFF(api_cors_max_age), "3600", 0,
+	    86400 * 7, NULL },
+	{ "api_cors_allow_credentials", K_BOOL,
+	    OFF(api_cors_allow_credentials), "false", 0, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+#define MAX_INCLUDE_DEPTH	8
+#define MAX_LINE		4096
+
+static int
+set_value(const struct key *k, const char *v, char *err, size_t errlen)
+{
+	char	*end, **sp;
+	long	 n;
+	size_t	 i;
+
+	switch (k->type) {
+	case K_STR:
+		sp = (char **)((char *)&cfg + k->off);
+		free(*sp);
+		if ((*sp = strdup(v)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
+	case K_INT:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 ||
+		    n < k->min || n > k->max) {
+			snprintf(err, errlen, "%s must be an integer from %ld "
+			    "to %ld", k->name, k->min, k->max);
+			return -1;
+		}
+		*(long *)((char *)&cfg + k->off) = n;
+		return 0;
+	case K_BOOL:
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+			snprintf(err, errlen, "%s must be true or false",
+			    k->name);
+			return -1;
+		}
+		*(int *)((char *)&cfg + k->off) = strcmp(v, "true") == 0;
+		return 0;
+	case K_ENUM:
+		for (i = 0; k->values[i] != NULL; i++)
+			if (strcmp(v, k->values[i]) == 0)
+				break;
+		if (k->values[i] == NULL) {
+			snprintf(err, errlen, "%s: unknown value \"%.64s\"",
+			    k->name, v);
+			return -1;
+		}
+		sp = (char **)((char *)&cfg + k->off);
+		free(*sp);
+		if ((*sp = strdup(v)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int
+conf_set(const char *name, const char *value, char *err, size_t errlen)
+{
+	const struct key	*k;
+
+	for (k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return set_value(k, value, err, errlen);
+	snprintf(err, errlen, "unknown key \"%.64s\"", name);
+	return -1;
+}
+
+void
+conf_defaults(void)
+{
+	const struct key	*k;
+	char			 err[256];
+
+	for (k = keys; k->name != NULL; k++)
+		if (set_value(k, k->def, err, sizeof(err)) == -1)
+			abort();	/* a bad default is a programming error */
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Strip matching double quotes: a value may keep leading blanks or '#'. */
+static char *
+unquote(char *v)
+{
+	size_t	n = strlen(v);
+
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v[n - 1] = '\0';
+		return v + 1;
+	}
+	return v;
+}
+
+static int
+load(const char *path, int depth, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	 line[MAX_LINE], sub[MAX_LINE], msg[256], *p, *eq, *key, *val;
+	size_t	 lineno = 0, dirlen;
+	int	 rc = -1;
+
+	if (depth > MAX_INCLUDE_DEPTH) {
+		snprintf(err, errlen, "%s: includes nested too deeply", path);
+		return -1;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%zu: line too long", path,
+			    lineno);
+			goto out;
+		}
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strncmp(p, "include", 7) == 0 &&
+		    isspace((unsigned char)p[7])) {
+			val = unquote(trim(p + 7));
+			if (*val != '/' && strrchr(path, '/') != NULL) {
+				dirlen = (size_t)(strrchr(path, '/') - path);
+				if (snprintf(sub, sizeof(sub), "%.*s/%s",
+				    (int)dirlen, path, val) >= (int)sizeof(sub)) {
+					snprintf(err, errlen, "%s:%zu: path too "
+					    "long", path, lineno);
+					goto out;
+				}
+			} else
+				snprintf(sub, sizeof(sub), "%s", val);
+			if (load(sub, depth + 1, err, errlen) == -1)
+				goto out;
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%zu: expected key = value",
+			    path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = unquote(trim(eq + 1));
+		if (conf_set(key, val, msg, sizeof(msg)) == -1) {
+			snprintf(err, errlen, "%s:%zu: %s", path, lineno, msg);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+int
+conf_load(const char *path, char *err, size_t errlen)
+{
+	return load(path, 0, err, errlen);
+}
+
+/* Print the effective configuration (secrets masked), for --check-config. */
+void
+conf_dump(FILE *out)
+{
+	const struct key	*k;
+	const char		*s;
+
+	for (k = keys; k->name != NULL; k++) {
+		switch (k->type) {
+		case K_INT:
+			fprintf(out, "%s = %ld\n", k->name,
+			    *(long *)((char *)&cfg + k->off));
+			break;
+		case K_BOOL:
+			fprintf(out, "%s = %s\n", k->name,
+			    *(int *)((char *)&cfg + k->off) ? "true" : "false");
+			break;
+		default:
+			s = *(char **)((char *)&cfg + k->off);
+			if (strstr(k->name, "secret") != NULL ||
+			    strstr(k->name, "password") != NULL ||
+			    strstr(k->name, "token") != NULL) {
+				if (strcmp(k->name, "password_regexp") != 0) {
+					fprintf(out, "%s = %s\n", k->name,
+					    *s ? "(set)" : "");
+					break;
+				}
+			}
+			if (strcmp(k->name, "db_conninfo") == 0 &&
+			    strstr(s, "password") != NULL)
+				s = "(contains a password)";
+			fprintf(out, "%s = %s\n", k->name, s);
+		}
+	}
+}

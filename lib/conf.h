@@ -1,0 +1,62 @@
+/*
+ * Configuration: per-binary files of "key = value" lines with '#' comments
+ * and "include PATH" (relative to the including file).  Every key of every
+ * binary lives in one typed, bounded table (conf.c), so a shared barong.conf
+ * can be included by all of them.  An unknown key or a bad value is fatal
+ * with file:line.  Defaults follow Barong's.
+ */
+#ifndef BARONG_CONF_H
+#define BARONG_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+	/* database */
+	char	*db_conninfo;
+	/* process */
+	char	*log_level;
+	long	 body_limit;		/* bytes */
+	long	 max_params;		/* parameters per request */
+	/* identity of the deployment */
+	char	*app_name;
+	char	*domain;
+	char	*uid_prefix;
+	char	*data_dir;		/* dictionary, abilities, ... */
+	char	*seeds_file;
+	char	*barong_yml;
+	/* sessions */
+	char	*session_name;
+	long	 session_expire_time;	/* seconds */
+	long	 jwt_expire_time;	/* seconds */
+	/* password policy */
+	char	*password_regexp;
+	long	 password_min_entropy;
+	int	 password_use_dictionary;
+	/* captcha */
+	char	*captcha;
+	char	*recaptcha_site_key;
+	char	*recaptcha_secret_key;
+	char	*geetest_id;
+	char	*geetest_key;
+	/* phones */
+	char	*phone_verification;
+	/* KYC */
+	char	*kyc_provider;
+	char	*auth0_domain;
+	char	*auth0_client_id;
+	/* CORS */
+	char	*api_cors_origins;
+	long	 api_cors_max_age;
+	int	 api_cors_allow_credentials;
+};
+
+extern struct config cfg;
+
+void	conf_defaults(void);
+int	conf_load(const char *path, char *errbuf, size_t errlen);
+int	conf_set(const char *key, const char *value, char *errbuf,
+	    size_t errlen);
+void	conf_dump(FILE *);
+
+#endif

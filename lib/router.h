@@ -1,0 +1,34 @@
+/*
+ * Routes: method + path pattern, mounted under both /api/v2/barong/<family>
+ * and /api/v2/<family> (the gateway strips "barong/").  A pattern is a
+ * literal path whose segments may be "{name}" (one segment) and whose last
+ * segment may be "*" (the rest of the path, possibly empty).  HEAD is
+ * answered by GET routes.  An unknown path or method is Barong's 404
+ * {"error":"Route is not found"}.
+ */
+#ifndef BARONG_ROUTER_H
+#define BARONG_ROUTER_H
+
+struct req;
+struct param;
+
+typedef int (*handler_fn)(struct req *);
+
+struct route {
+	const char		*method;	/* "GET", "POST", ... */
+	const char		*pattern;	/* "/users/{kid}" */
+	handler_fn		 handler;	/* 0: replied; -1: r->err set */
+	const struct param	*params;	/* ends with a NULL name; may be NULL */
+	const char		*prefix;	/* error-code prefix, "public.general" */
+	unsigned		 flags;
+};
+
+/* Returns the route, or NULL (404).  Fills r->route_vars and r->route_rest. */
+const struct route *router_match(const struct route *, const char *family,
+		    struct req *);
+/* Copy the route's {name} values into r->input (they override the body). */
+void		 router_bind_vars(const struct route *, struct req *);
+/* The path relative to the family's mount, or NULL when outside it. */
+const char	*router_strip_mount(const char *path, const char *family);
+
+#endif

@@ -1,0 +1,188 @@
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "htest.h"
+
+static int	 passed, failed;
+static char	 base[512];
+
+const char *
+ht_url(void)
+{
+	return base;
+}
+
+void
+ht_init(void)
+{
+	const char	*u = getenv("BARONG_URL");
+
+	if (u == NULL || *u == '\0') {
+		fprintf(stderr, "BARONG_URL is not set: run through t/http/run "
+		    "or eval \"$(t/stack env)\"\n");
+		exit(2);
+	}
+	snprintf(base, sizeof(base), "%s", u);
+	curl_global_init(CURL_GLOBAL_ALL);
+}
+
+int
+ht_done(void)
+{
+	printf("%d passed, %d failed\n", passed, failed);
+	curl_global_cleanup();
+	return failed == 0 ? 0 : 1;
+}
+
+void
+ht_check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ok) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+struct sink {
+	char	*p;
+	size_t	 len;
+};
+
+static size_t
+collect(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+	size_t		 add = size * n;
+	char		*p;
+
+	if ((p = realloc(s->p, s->len + add + 1)) == NULL)
+		return 0;
+	memcpy(p + s->len, data, add);
+	s->p = p;
+	s->len += add;
+	s->p[s->len] = '\0';
+	return add;
+}
+
+int
+ht_request(const char *method, const char *path, const char *ctype,
+    const char *body, size_t bodylen, const char *const *extra,
+    struct ht_resp *resp)
+{
+	CURL			*c;
+	struct curl_slist	*hl = NULL;
+	struct sink		 b = { NULL, 0 }, h = { NULL, 0 };
+	char			 url[4096], line[1024];
+	CURLcode		 rc;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)bodylen);
+	}
+	if (ctype != NULL) {
+		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
+		hl = curl_slist_append(hl, line);
+	} else if (body != NULL)
+		hl = curl_slist_append(hl, "Content-Type:");
+	hl = curl_slist_append(hl, "Expect:");
+	for (; extra != NULL && *extra != NULL; extra++)
+		hl = curl_slist_append(hl, *extra);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	resp->body = b.p ? b.p : strdup("");
+	resp->len = b.len;
+	resp->headers = h.p ? h.p : strdup("");
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "%s %s: %s\n", method, path,
+		    curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+ht_resp_free(struct ht_resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+ht_match(const char *re, const char *s)
+{
+	regex_t	rx;
+	int	ok;
+
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0) {
+		fprintf(stderr, "bad regex in test: %s\n", re);
+		return 0;
+	}
+	ok = regexec(&rx, s, 0, NULL, 0) == 0;
+	regfree(&rx);
+	return ok;
+}
+
+void
+ht_run(const struct ht_case *tc)
+{
+	struct ht_resp	r;
+
+	if (ht_request(tc->method, tc->path, tc->ctype, tc->body,
+	    tc->body ? strlen(tc->body) : 0, NULL, &r) == -1) {
+		ht_check(0, tc->name, "request failed");
+		ht_resp_free(&r);
+		return;
+	}
+	ht_check(r.status == tc->status, tc->name, "status %ld, want %ld "
+	    "(body %.300s)", r.status, tc->status, r.body);
+	if (tc->expect != NULL)
+		ht_check(strcmp(r.body, tc->expect) == 0, tc->name,
+		    "body %.300s, want %s", r.body, tc->expect);
+	if (tc->expect_re != NULL)
+		ht_check(ht_match(tc->expect_re, r.body), tc->name,
+		    "body %.300s does not match %s", r.body, tc->expect_re);
+	if (tc->header_re != NULL)
+		ht_check(ht_match(tc->header_re, r.headers), tc->name,
+		    "headers do not match %s:\n%s", tc->header_re, r.headers);
+	ht_resp_free(&r);
+}
+
+void
+ht_run_all(const struct ht_case *tc)
+{
+	for (; tc->name != NULL; tc++)
+		ht_run(tc);
+}

@@ -1,0 +1,43 @@
+/*
+ * Black-box HTTP tests against the stack t/stack brings up (env BARONG_URL).
+ * A test is data: a request and what must come back.  The program prints
+ * "N passed, N failed" and exits non-zero when anything failed.
+ */
+#ifndef BARONG_HTEST_H
+#define BARONG_HTEST_H
+
+#include <stddef.h>
+
+struct ht_resp {
+	long	 status;
+	char	*body;
+	size_t	 len;
+	char	*headers;	/* raw header block */
+};
+
+struct ht_case {
+	const char	*name;
+	const char	*method;
+	const char	*path;		/* appended to BARONG_URL */
+	const char	*ctype;		/* request Content-Type, or NULL */
+	const char	*body;		/* request body, or NULL */
+	long		 status;
+	const char	*expect;	/* exact body, or NULL */
+	const char	*expect_re;	/* extended regex over the body, or NULL */
+	const char	*header_re;	/* extended regex over the headers */
+};
+
+void		 ht_init(void);
+int		 ht_done(void);
+int		 ht_request(const char *method, const char *path,
+		    const char *ctype, const char *body, size_t bodylen,
+		    const char *const *extra_headers, struct ht_resp *);
+void		 ht_resp_free(struct ht_resp *);
+void		 ht_check(int ok, const char *name, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 ht_run(const struct ht_case *);
+void		 ht_run_all(const struct ht_case *);
+int		 ht_match(const char *re, const char *s);
+const char	*ht_url(void);
+
+#endif
