@@ -52,6 +52,25 @@ kyc_callback(struct req *r)
 	return http_reply_status_body(r, 200);
 }
 
+static const struct db_stmt health_ready = {
+	"health_ready", "SELECT 1", 0
+};
+
+/* GET /health/alive: 200, body 200 (the process answers). */
+static int
+health_alive(struct req *r)
+{
+	return http_reply_status_body(r, 200);
+}
+
+/* GET /health/ready: 200 when the database answers, else 503. */
+static int
+health_ready_check(struct req *r)
+{
+	return http_reply_status_body(r,
+	    db_exec(r->a, &health_ready, NULL) != NULL ? 200 : 503);
+}
+
 #define PREFIX	"public.general"
 
 static const struct route routes[] = {
@@ -63,6 +82,8 @@ static const struct route routes[] = {
 	{ "POST", "/password/validate", general_password_validate,
 	  general_password_params, PREFIX, 0 },
 	{ "POST", "/kyc", kyc_callback, NULL, PREFIX, 0 },
+	{ "GET", "/health/alive", health_alive, NULL, PREFIX, 0 },
+	{ "GET", "/health/ready", health_ready_check, NULL, PREFIX, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -179,13 +179,16 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	va_list	 aq;
 	int	 n;
-	char	*p;
+	char	 small[256], *p;
 
+	/* Most strings fit the stack buffer: format once. */
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		oom();
+	if ((size_t)n < sizeof(small))
+		return arena_memdup(a, small, (size_t)n);
 	p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

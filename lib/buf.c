@@ -49,7 +49,11 @@ grow(struct buf *b, size_t need)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (n > b->max || grow(b, b->len + n) == -1)
+	if (n > b->max) {
+		b->err = 1;	/* sticky, like any other overflow */
+		return;
+	}
+	if (grow(b, b->len + n) == -1)
 		return;
 	memcpy(b->p + b->len, p, n);
 	b->len += n;

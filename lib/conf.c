@@ -73,7 +73,7 @@ static const struct key keys[] = {
 	{ "geetest_key", K_STR, OFF(geetest_key), "", 0, 0, NULL },
 	{ "phone_verification", K_ENUM, OFF(phone_verification), "mock", 0, 0,
 	    phone_kinds },
-	{ "kyc_provider", K_ENUM, OFF(kyc_provider), "kycaid", 0, 0,
+	{ "kyc_provider", K_ENUM, OFF(kyc_provider), "local", 0, 0,
 	    kyc_providers },
 	{ "auth0_domain", K_STR, OFF(auth0_domain), "", 0, 0, NULL },
 	{ "auth0_client_id", K_STR, OFF(auth0_client_id), "", 0, 0, NULL },

@@ -44,6 +44,7 @@
 #define SQLSTATE_CONNECTION_LOST "08006"
 #define SQLSTATE_NO_STATEMENT	"26000"	/* invalid_sql_statement_name */
 #define SQLSTATE_TX_ABORTED	"25P02"
+#define SQLSTATE_DUP_STATEMENT	"42P05"	/* duplicate_prepared_statement */
 
 static const char sql_session_setup[] = "SET TIME ZONE 'UTC'";
 static const char sql_begin[] = "BEGIN";
@@ -52,7 +53,7 @@ static const char sql_rollback[] = "ROLLBACK";
 
 static char	*conninfo;		/* owned; NULL before db_open() */
 static PGconn	*conn;
-static int	 in_tx;			/* between db_begin and commit/rollback */
+static int	 in_tx;			/* db_begin() was called */
 static int	 relisten_pending;	/* deliver synthetic notifications */
 static char	 last_sqlstate[6];
 
@@ -65,30 +66,48 @@ static size_t	  prepared_n;
 static char	**channels;
 static size_t	  nchannels;
 
-static int	 reconnect(void);
-
 static void
 set_sqlstate(const char *s)
 {
-	if (s == NULL)
-		s = "";
-	strncpy(last_sqlstate, s, sizeof(last_sqlstate) - 1);
-	last_sqlstate[sizeof(last_sqlstate) - 1] = '\0';
+	size_t	i;
+
+	for (i = 0; s != NULL && s[i] != '\0' &&
+	    i < sizeof(last_sqlstate) - 1; i++)
+		last_sqlstate[i] = s[i];
+	last_sqlstate[i] = '\0';
 }
 
-/* PQerrorMessage without its trailing newline, in a static buffer. */
+/*
+ * libpq's messages span lines ("...\n\tThis probably means...\n"): join
+ * them into one log line, in place.
+ */
+static const char *
+one_line(char *msg)
+{
+	char	*r, *w;
+
+	for (r = w = msg; *r != '\0'; r++) {
+		if (*r == '\n' || *r == '\t' || *r == '\r') {
+			if (w > msg && w[-1] != ' ')
+				*w++ = ' ';
+		} else
+			*w++ = *r;
+	}
+	while (w > msg && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return msg;
+}
+
+/* PQerrorMessage on one line, in a static buffer. */
 static const char *
 conn_message(const PGconn *c)
 {
 	static char	 msg[512];
-	size_t		 n;
 
 	snprintf(msg, sizeof(msg), "%s",
 	    c != NULL ? PQerrorMessage(c) : "no connection");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	return msg;
+	return one_line(msg);
 }
 
 static const char *
@@ -96,7 +115,6 @@ result_message(const PGresult *res)
 {
 	static char	 msg[512];
 	const char	*m;
-	size_t		 n;
 
 	m = res != NULL ?
 	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -105,10 +123,7 @@ result_message(const PGresult *res)
 	if (m == NULL || *m == '\0')
 		return conn_message(conn);
 	snprintf(msg, sizeof(msg), "%s", m);
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	return msg;
+	return one_line(msg);
 }
 
 static void
@@ -126,6 +141,15 @@ static void
 result_free(void *p)
 {
 	PQclear(p);
+}
+
+static int
+in_state(const PGresult *res, const char *state)
+{
+	const char	*s;
+
+	s = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s != NULL && strcmp(s, state) == 0;
 }
 
 static int
@@ -215,8 +239,10 @@ prepared_slot(char **tab, size_t cap, char *name)
 	tab[i] = name;
 }
 
-/* Returns 0, or -1 when out of memory (the statement is then re-prepared
- * next time, which the server refuses: harmless but logged). */
+/*
+ * Returns 0, or -1 when out of memory: the statement is then prepared
+ * again next time, and the server's "already exists" is taken as success.
+ */
 static int
 prepared_add(const char *name)
 {
@@ -362,14 +388,11 @@ ensure(void)
 static int
 retryable(const PGresult *res, int attempt)
 {
-	const char	*state;
-
 	if (attempt > 0 || in_tx)
 		return 0;
 	if (conn == NULL || PQstatus(conn) == CONNECTION_BAD)
 		return 1;
-	state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	if (state != NULL && strcmp(state, SQLSTATE_NO_STATEMENT) == 0) {
+	if (in_state(res, SQLSTATE_NO_STATEMENT)) {
 		prepared_forget();
 		return 1;
 	}
@@ -434,7 +457,8 @@ db_exec(struct arena *a, const struct db_stmt *st, const char *const *params)
 		if (!prepared_has(st->name)) {
 			res = PQprepare(conn, st->name, st->sql, st->nparams,
 			    NULL);
-			if (!result_ok(res)) {
+			if (!result_ok(res) && !in_state(res,
+			    SQLSTATE_DUP_STATEMENT)) {
 				if (retryable(res, attempt)) {
 					PQclear(res);
 					continue;

@@ -7,8 +7,9 @@
 #ifndef BARONG_GENERAL_H
 #define BARONG_GENERAL_H
 
+#include "params.h"
+
 struct req;
-struct param;
 
 extern const struct param general_password_params[];
 

@@ -11,6 +11,7 @@
 static const char	*progname = "barong";
 static enum log_level	 threshold = LOG_LVL_INFO;
 static char		 reqid[40];
+static int		 plain;
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
@@ -18,6 +19,12 @@ void
 log_init(const char *prog)
 {
 	progname = prog;
+}
+
+void
+log_set_plain(int on)
+{
+	plain = on;
 }
 
 void
@@ -52,11 +59,14 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 	now = time(NULL);
 	gmtime_r(&now, &tm);
-	n = snprintf(out, sizeof(out),
-	    "%04d-%02d-%02dT%02d:%02d:%02dZ %s[%ld] %s%s%s: ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, progname, (long)getpid(),
-	    level_names[lvl], reqid[0] ? " req=" : "", reqid);
+	if (plain)
+		n = snprintf(out, sizeof(out), "%s: ", progname);
+	else
+		n = snprintf(out, sizeof(out),
+		    "%04d-%02d-%02dT%02d:%02d:%02dZ %s[%ld] %s%s%s: ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, progname, (long)getpid(),
+		    level_names[lvl], reqid[0] ? " req=" : "", reqid);
 	o = n < 0 ? 0 : (size_t)n;
 	for (i = 0; msg[i] != '\0' && o + 5 < sizeof(out); i++) {
 		unsigned char c = (unsigned char)msg[i];

@@ -10,6 +10,8 @@
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERR };
 
 void	log_init(const char *prog);
+/* Command-line tools: "prog: message" without time, pid or level. */
+void	log_set_plain(int);
 void	log_set_level(enum log_level);
 void	log_set_request(const char *id);
 void	log_msg(enum log_level, const char *, ...)

@@ -110,7 +110,8 @@ params_parse_date(const char *s, char out[11])
 				n++;
 		} else
 			return -1;
-		if (n >= sizeof(w[0]))
+		/* atoi() below must not overflow: at most 8 digits. */
+		if (n >= sizeof(w[0]) || (isdigit((unsigned char)*s) && n > 8))
 			return -1;
 		memcpy(w[nw], s, n);
 		w[nw++][n] = '\0';
@@ -195,7 +196,10 @@ coerce(struct req *r, const struct param *p, json_object *j, struct pval *v)
 		if (json_object_is_type(j, json_type_double)) {
 			double d = json_object_get_double(j);
 
-			if (d != (double)(long long)d)
+			/* In range first: the cast is undefined outside it. */
+			if (!(d >= -9223372036854775808.0 &&
+			    d < 9223372036854775808.0) ||
+			    d != (double)(long long)d)
 				return -1;
 			v->n = (long long)d;
 			return 0;

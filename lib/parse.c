@@ -118,7 +118,8 @@ store(json_object *cur, const char **seg, const size_t *seglen, int i,
 		json_object_object_add(cur, name, v);
 		return 0;
 	}
-	if (!json_object_object_get_ex(cur, name, &next)) {
+	/* A bare "a" (null) is replaced, as Rack's "params[k] ||= {}". */
+	if (!json_object_object_get_ex(cur, name, &next) || next == NULL) {
 		next = seglen[i + 1] == 0 ? json_object_new_array() :
 		    json_object_new_object();
 		json_object_object_add(cur, name, next);
@@ -213,12 +214,17 @@ parse_json_body(const char *s, size_t len)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)len);
+	off = json_tokener_get_parse_end(tok);
+	if (o == NULL && json_tokener_get_error(tok) == json_tokener_continue) {
+		/* A number or literal at the very end needs a terminator. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		off = len;
+	}
 	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
 		json_object_put(o);
 		json_tokener_free(tok);
 		return NULL;
 	}
-	off = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	for (; off < len; off++)
 		if (strchr(" \t\r\n", s[off]) == NULL || s[off] == '\0') {

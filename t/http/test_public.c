@@ -88,6 +88,12 @@ static const struct ht_case cases[] = {
 	{ "kyc local", "POST", P "/kyc", JSON, "{\"type\":\"VERIFICATION\"}",
 	  422, "422", NULL, NULL },
 
+	/* health (from later Barong versions) */
+	{ "health alive", "GET", P "/health/alive", NULL, NULL, 200, "200",
+	  NULL, NULL },
+	{ "health ready", "GET", P "/health/ready", NULL, NULL, 200, "200",
+	  NULL, NULL },
+
 	/* routing */
 	{ "unknown path", "GET", P "/nope", NULL, NULL, 404, NOT_FOUND, NULL,
 	  NULL },

@@ -7,8 +7,8 @@
  * <%= ENV["NAME"] %>; any other <% %> tag is an error.
  * Aliases are rejected and nesting and size are bounded.
  */
-#ifndef BARONG_YAML_H
-#define BARONG_YAML_H
+#ifndef BARONG_YAMLFILE_H
+#define BARONG_YAMLFILE_H
 
 #include <stddef.h>
 #include <json-c/json.h>
