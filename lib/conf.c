@@ -64,6 +64,8 @@ static const struct key keys[] = {
 	    1000, NULL },
 	{ "password_use_dictionary", K_BOOL, OFF(password_use_dictionary),
 	    "true", 0, 0, NULL },
+	{ "password_dictionary", K_STR, OFF(password_dictionary),
+	    PKGDATADIR "/common-passwords.txt", 0, 0, NULL },
 	{ "captcha", K_ENUM, OFF(captcha), "none", 0, 0, captchas },
 	{ "recaptcha_site_key", K_STR, OFF(recaptcha_site_key), "", 0, 0,
 	    NULL },

@@ -33,6 +33,7 @@ struct config {
 	char	*password_regexp;
 	long	 password_min_entropy;
 	int	 password_use_dictionary;
+	char	*password_dictionary;
 	/* captcha */
 	char	*captcha;
 	char	*recaptcha_site_key;

@@ -50,7 +50,7 @@
 struct cpent {
 	uint32_t	cp;	/* 0: free slot (ASCII never goes here) */
 	uint32_t	gen;	/* count is valid when gen == ctx gen */
-	uint32_t	count;	/* occurrences seen so far in this string */
+	uint32_t	count;	/* occurrences so far in this string */
 	uint32_t	cls;	/* CL_* */
 };
 
@@ -58,7 +58,7 @@ struct cpent {
 struct ctx {
 	struct cpent	tab[HCAP];
 	uint32_t	gen;
-	uint32_t	acount[128];	/* ASCII occurrences in this string */
+	uint32_t	acount[128];	/* ASCII occurrences so far */
 	uint32_t	p[ENTROPY_MAX_CHARS];	/* the password */
 	uint32_t	b[MAXCP];	/* its lower-case form */
 	uint32_t	t[MAXCP];	/* a variant */
@@ -157,8 +157,9 @@ xreallocarray(void *old, size_t n, size_t size)
 }
 
 /*
- * Run every keyboard run of QwertyAdjuster through a counting sort on
- * its first character, keeping the Regexp.union order within each.
+ * Expand the keyboard sequences into their runs, in Regexp.union order,
+ * and index the runs by first character (a stable counting sort), so that
+ * the first run matching at a position is the first tried.
  */
 static void
 init_qwerty(void)
@@ -211,8 +212,10 @@ init_once(void)
 	    "(\\p{Uppercase})|(\\p{Lowercase})|\\p{Nd}",
 	    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED, &error, &off,
 	    NULL);
-	if (cls_re == NULL)	/* PCRE2 before 10.40: no binary properties */
-		cls_re = pcre2_compile((PCRE2_SPTR)"(\\p{Lu})|(\\p{Ll})|\\p{Nd}",
+	/* PCRE2 before 10.40 has no binary properties: Lu and Ll then */
+	if (cls_re == NULL)
+		cls_re = pcre2_compile(
+		    (PCRE2_SPTR)"(\\p{Lu})|(\\p{Ll})|\\p{Nd}",
 		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED,
 		    &error, &off, NULL);
 	if (cls_re == NULL)
@@ -222,11 +225,10 @@ init_once(void)
 		abort();
 	pow75[0] = 1;
 	for (i = 1; i < MAXCP; i++)
-		pow75[i] = pow75[i - 1] * 0.75;	/* as Ruby's repeated *= */
+		pow75[i] = pow75[i - 1] * 0.75;	/* as Ruby multiplies */
 	init_qwerty();
 	ready = 1;
 }
-
 
 /*
  * The code point at s[*i], strictly decoded (no overlong forms,
@@ -946,7 +948,8 @@ entropy_load_dictionary(const char *path, char *errbuf, size_t errlen)
 {
 	FILE		*f;
 	char		*line = NULL;
-	size_t		 cap = 0, llen, ncp = 0, capcp = 0, nw = 0, capw = 0;
+	size_t		 cap = 0, llen, ncp = 0, capcp = 0, nw = 0;
+	size_t		 capw = 0;
 	size_t		 n;
 	ssize_t		 got;
 	uint32_t	*cps = NULL, *tmp = NULL;
@@ -965,7 +968,8 @@ entropy_load_dictionary(const char *path, char *errbuf, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	tmp = xreallocarray(NULL, MAXCP * 2, sizeof(*tmp));
+	/* A line decodes into tmp, lower-cases (up to twice as long) after. */
+	tmp = xreallocarray(NULL, MAXCP * 3, sizeof(*tmp));
 	while ((got = getline(&line, &cap, f)) != -1) {
 		llen = (size_t)got;
 		while (llen > 0 &&

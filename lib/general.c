@@ -30,7 +30,7 @@ const struct param general_password_params[] = {
 int
 general_start(void)
 {
-	char	err[256], path[1024];
+	char	err[256];
 
 	if (password_policy_init(cfg.password_regexp,
 	    (double)cfg.password_min_entropy, cfg.password_use_dictionary,
@@ -40,8 +40,8 @@ general_start(void)
 	}
 	if (!cfg.password_use_dictionary)
 		return 0;
-	snprintf(path, sizeof(path), "%s/common-passwords.txt", cfg.data_dir);
-	if (entropy_load_dictionary(path, err, sizeof(err)) == -1) {
+	if (entropy_load_dictionary(cfg.password_dictionary, err,
+	    sizeof(err)) == -1) {
 		log_err("could not load the password dictionary: %s "
 		    "(set password_use_dictionary = false to run without)",
 		    err);

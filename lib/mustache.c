@@ -33,15 +33,21 @@ enum tok_type {
 	T_PARTIAL	/* {{> name}} */
 };
 
+/*
+ * One token.  p and len are the text, or the tag's name (not terminated);
+ * keys are the name split at dots (the whole name for partials), none for
+ * the implicit iterator "."; a section's body runs up to the token at end;
+ * indent is the indentation of a standalone partial's line.
+ */
 struct tok {
 	enum tok_type	 type;
 	unsigned	 line;
-	const char	*p;	/* text, or the tag's name; not terminated */
+	const char	*p;
 	size_t		 len;
-	char		**keys;	/* name split at dots (whole for partials) */
-	size_t		 nkeys;	/* 0 for the implicit iterator "." */
-	size_t		 end;	/* sections: index of the token after the body */
-	const char	*indent; /* standalone partial: the line's indentation */
+	char		**keys;
+	size_t		 nkeys;
+	size_t		 end;
+	const char	*indent;
 	size_t		 indentlen;
 };
 
@@ -61,13 +67,16 @@ struct parser {
 	struct tok	*toks;
 	size_t		 n;
 	size_t		 cap;
-	size_t		 open[MUSTACHE_MAX_NEST];	/* open sections */
+	size_t		 open[MUSTACHE_MAX_NEST]; /* open sections */
 	size_t		 nopen;
-	unsigned	 line;		/* line number at linepos */
+	unsigned	 line;	/* line number at linepos */
 	size_t		 linepos;
 	char		*err;
 	size_t		 errlen;
 };
+
+/* Room for a name in an error message; see safe_name(). */
+#define NAME_BUF	48
 
 /* Sections open at once over the whole partial chain, plus the root. */
 #define STACK_MAX	(1 + MUSTACHE_MAX_NEST * (MUSTACHE_MAX_PARTIAL + 1))
@@ -120,7 +129,6 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
  * Copies a name from a template into dst (at least NAME_BUF bytes) for an
  * error message: printable ASCII only, cut at 40 bytes.
  */
-#define NAME_BUF	48
 static const char *
 safe_name(char *dst, const char *p, size_t len)
 {
@@ -291,6 +299,173 @@ delims_set(struct parser *ps, const char *p, size_t len)
 	return 0;
 }
 
+/* A tag found by tag_next(). */
+struct tag {
+	int		 type;	/* # ^ / > ! & = { or 0 for a variable */
+	unsigned	 line;
+	size_t		 o;	/* where the open delimiter starts */
+	size_t		 end;	/* just past the close delimiter */
+	size_t		 ns;	/* the trimmed inside: name, or delimiters */
+	size_t		 ne;
+	int		 standalone;
+	size_t		 ls;	/* standalone: start of the indentation */
+	size_t		 after;	/* standalone: start of the next line */
+};
+
+/*
+ * Finds the next tag from pos; text is where the pending text began.
+ * Returns 1 with *tg filled in, 0 when there is none, -1 on error.
+ */
+static int
+tag_next(struct parser *ps, size_t pos, size_t text, struct tag *tg)
+{
+	const char	*p = ps->p;
+	char		 needle[MUSTACHE_MAX_DELIM + 1];
+	size_t		 c, e, nlen;
+
+	if (!find(p, pos, ps->len, ps->otag, ps->olen, &tg->o))
+		return 0;
+	tg->line = line_at(ps, tg->o);
+	c = tg->o + ps->olen;
+	tg->type = c < ps->len ? (unsigned char)p[c] : 0;
+	switch (tg->type) {
+	case '#': case '^': case '/': case '>':
+	case '!': case '&': case '=': case '{':
+		c++;
+		break;
+	case '<': case '$':
+		seterr(ps->err, ps->errlen, "line %u: unsupported tag \"%c\"",
+		    tg->line, tg->type);
+		return -1;
+	default:
+		tg->type = 0;
+		break;
+	}
+
+	/* {{{x}}} ends with "}}}", {{=a b=}} with "=}}". */
+	nlen = 0;
+	if (tg->type == '{')
+		needle[nlen++] = '}';
+	else if (tg->type == '=')
+		needle[nlen++] = '=';
+	memcpy(needle + nlen, ps->ctag, ps->clen);
+	nlen += ps->clen;
+	if (!find(p, c, ps->len, needle, nlen, &e)) {
+		seterr(ps->err, ps->errlen, "line %u: unclosed tag", tg->line);
+		return -1;
+	}
+	tg->end = e + nlen;
+	for (tg->ns = c; tg->ns < e && is_space(p[tg->ns]); tg->ns++)
+		continue;
+	for (tg->ne = e; tg->ne > tg->ns && is_space(p[tg->ne - 1]); tg->ne--)
+		continue;
+
+	/*
+	 * Standalone: a section, inverted, close, comment, partial or
+	 * delimiter tag alone on its line but for blanks.  The whole line
+	 * goes, newline included.
+	 */
+	tg->standalone = 0;
+	if (tg->type == 0 || tg->type == '&' || tg->type == '{')
+		return 1;
+	for (tg->ls = tg->o; tg->ls > text && is_blank(p[tg->ls - 1]); tg->ls--)
+		continue;
+	if (tg->ls > 0 && p[tg->ls - 1] != '\n')
+		return 1;
+	for (e = tg->end; e < ps->len && is_blank(p[e]); e++)
+		continue;
+	if (e == ps->len)
+		tg->after = e;
+	else if (p[e] == '\n')
+		tg->after = e + 1;
+	else if (p[e] == '\r' && e + 1 < ps->len && p[e + 1] == '\n')
+		tg->after = e + 2;
+	else
+		return 1;
+	tg->standalone = 1;
+	return 1;
+}
+
+/* Closes the innermost section with the tag; 0 or -1. */
+static int
+section_close(struct parser *ps, const struct tag *tg)
+{
+	struct tok	*tk;
+	const char	*name = ps->p + tg->ns;
+	size_t		 len = tg->ne - tg->ns;
+	char		 n1[NAME_BUF], n2[NAME_BUF];
+
+	if (ps->nopen == 0) {
+		seterr(ps->err, ps->errlen,
+		    "line %u: closing tag \"%s\" without section", tg->line,
+		    safe_name(n1, name, len));
+		return -1;
+	}
+	tk = &ps->toks[ps->open[ps->nopen - 1]];
+	if (tk->len != len || memcmp(tk->p, name, len) != 0) {
+		seterr(ps->err, ps->errlen, "line %u: closing tag \"%s\" "
+		    "does not match section \"%s\" (line %u)", tg->line,
+		    safe_name(n1, name, len), safe_name(n2, tk->p, tk->len),
+		    tk->line);
+		return -1;
+	}
+	tk->end = ps->n;
+	ps->nopen--;
+	return 0;
+}
+
+/* Turns a tag into a token, or applies it; 0 or -1. */
+static int
+tag_apply(struct parser *ps, const struct tag *tg)
+{
+	struct tok	*tk;
+	const char	*name = ps->p + tg->ns;
+	size_t		 len = tg->ne - tg->ns;
+	char		 n1[NAME_BUF];
+	int		 rc;
+
+	switch (tg->type) {
+	case '!':
+		return 0;
+	case '=':
+		if (delims_set(ps, name, len) == 0)
+			return 0;
+		seterr(ps->err, ps->errlen,
+		    "line %u: invalid set delimiter tag", tg->line);
+		return -1;
+	case '/':
+		return section_close(ps, tg);
+	case '#':
+	case '^':
+		if (ps->nopen == MUSTACHE_MAX_NEST) {
+			seterr(ps->err, ps->errlen,
+			    "line %u: sections nested too deeply", tg->line);
+			return -1;
+		}
+		tk = tok_add(ps, tg->type == '#' ? T_SECTION : T_INVERTED,
+		    tg->line);
+		ps->open[ps->nopen++] = ps->n - 1;
+		rc = name_set(ps, tk, name, len, 1);
+		break;
+	case '>':
+		tk = tok_add(ps, T_PARTIAL, tg->line);
+		if (tg->standalone) {
+			tk->indent = ps->p + tg->ls;
+			tk->indentlen = tg->o - tg->ls;
+		}
+		rc = name_set(ps, tk, name, len, 0);
+		break;
+	default:
+		tk = tok_add(ps, tg->type == 0 ? T_VAR : T_RAW, tg->line);
+		rc = name_set(ps, tk, name, len, 1);
+		break;
+	}
+	if (rc == -1)
+		seterr(ps->err, ps->errlen, "line %u: invalid name \"%s\"",
+		    tg->line, safe_name(n1, name, len));
+	return rc;
+}
+
 /*
  * Parses len bytes at p into t, allocating from a.  Returns 0, or -1 with
  * a message in err.
@@ -300,12 +475,11 @@ parse(struct arena *a, const char *p, size_t len, struct tmpl *t,
     char *err, size_t errlen)
 {
 	struct parser	 ps;
+	struct tag	 tg;
 	struct tok	*tk;
-	char		 needle[MUSTACHE_MAX_DELIM + 1];
-	char		 n1[NAME_BUF], n2[NAME_BUF];
-	size_t		 pos, text, o, c, e, end, ls, after, ns, ne, nlen;
-	unsigned	 line;
-	int		 type, standalone;
+	char		 n1[NAME_BUF];
+	size_t		 pos, text;
+	int		 rc;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.a = a;
@@ -316,141 +490,22 @@ parse(struct arena *a, const char *p, size_t len, struct tmpl *t,
 	memcpy(ps.ctag, "}}", 2);
 	ps.clen = 2;
 	ps.line = 1;
-	pos = text = 0;
+	ps.err = err;
+	ps.errlen = errlen;
 
-	while (find(p, pos, len, ps.otag, ps.olen, &o)) {
-		line = line_at(&ps, o);
-		c = o + ps.olen;
-		type = c < len ? (unsigned char)p[c] : 0;
-		switch (type) {
-		case '#': case '^': case '/': case '>':
-		case '!': case '&': case '=': case '{':
-			c++;
-			break;
-		case '<': case '$':
-			seterr(err, errlen, "line %u: unsupported tag \"%c\"",
-			    line, type);
-			return -1;
-		default:
-			type = 0;
-			break;
-		}
-
-		/* {{{x}}} ends with "}}}", {{=a b=}} with "=}}". */
-		nlen = 0;
-		if (type == '{')
-			needle[nlen++] = '}';
-		else if (type == '=')
-			needle[nlen++] = '=';
-		memcpy(needle + nlen, ps.ctag, ps.clen);
-		nlen += ps.clen;
-		if (!find(p, c, len, needle, nlen, &e)) {
-			seterr(err, errlen, "line %u: unclosed tag", line);
-			return -1;
-		}
-		end = e + nlen;
-
-		/*
-		 * Standalone: a section, inverted, close, comment, partial
-		 * or delimiter tag alone on its line but for blanks; the
-		 * whole line goes, newline included.
-		 */
-		standalone = 0;
-		ls = o;
-		after = end;
-		if (type != 0 && type != '&' && type != '{') {
-			while (ls > text && is_blank(p[ls - 1]))
-				ls--;
-			while (after < len && is_blank(p[after]))
-				after++;
-			if (ls == 0 || p[ls - 1] == '\n') {
-				if (after == len)
-					standalone = 1;
-				else if (p[after] == '\n') {
-					after++;
-					standalone = 1;
-				} else if (p[after] == '\r' &&
-				    after + 1 < len && p[after + 1] == '\n') {
-					after += 2;
-					standalone = 1;
-				}
-			}
-		}
-		if (standalone) {
-			text_add(&ps, text, ls);
-			text = pos = after;
+	for (pos = text = 0; (rc = tag_next(&ps, pos, text, &tg)) == 1;) {
+		if (tg.standalone) {
+			text_add(&ps, text, tg.ls);
+			text = pos = tg.after;
 		} else {
-			text_add(&ps, text, o);
-			ls = o;
-			text = pos = end;
+			text_add(&ps, text, tg.o);
+			text = pos = tg.end;
 		}
-
-		for (ns = c; ns < e && is_space(p[ns]); ns++)
-			continue;
-		for (ne = e; ne > ns && is_space(p[ne - 1]); ne--)
-			continue;
-
-		switch (type) {
-		case '!':
-			break;
-		case '=':
-			if (delims_set(&ps, p + ns, ne - ns) == -1) {
-				seterr(err, errlen,
-				    "line %u: invalid set delimiter tag", line);
-				return -1;
-			}
-			break;
-		case '#':
-		case '^':
-			if (ps.nopen == MUSTACHE_MAX_NEST) {
-				seterr(err, errlen,
-				    "line %u: sections nested too deeply",
-				    line);
-				return -1;
-			}
-			tk = tok_add(&ps, type == '#' ? T_SECTION : T_INVERTED,
-			    line);
-			if (name_set(&ps, tk, p + ns, ne - ns, 1) == -1)
-				goto badname;
-			ps.open[ps.nopen++] = ps.n - 1;
-			break;
-		case '/':
-			if (ps.nopen == 0) {
-				seterr(err, errlen, "line %u: closing tag \"%s\" "
-				    "without section", line,
-				    safe_name(n1, p + ns, ne - ns));
-				return -1;
-			}
-			tk = &ps.toks[ps.open[ps.nopen - 1]];
-			if (tk->len != ne - ns ||
-			    memcmp(tk->p, p + ns, tk->len) != 0) {
-				seterr(err, errlen, "line %u: closing tag \"%s\" "
-				    "does not match section \"%s\" (line %u)",
-				    line,
-				    safe_name(n1, p + ns, ne - ns),
-				    safe_name(n2, tk->p, tk->len),
-				    tk->line);
-				return -1;
-			}
-			tk->end = ps.n;
-			ps.nopen--;
-			break;
-		case '>':
-			tk = tok_add(&ps, T_PARTIAL, line);
-			if (name_set(&ps, tk, p + ns, ne - ns, 0) == -1)
-				goto badname;
-			if (standalone) {
-				tk->indent = p + ls;
-				tk->indentlen = o - ls;
-			}
-			break;
-		default:
-			tk = tok_add(&ps, type == 0 ? T_VAR : T_RAW, line);
-			if (name_set(&ps, tk, p + ns, ne - ns, 1) == -1)
-				goto badname;
-			break;
-		}
+		if (tag_apply(&ps, &tg) == -1)
+			return -1;
 	}
+	if (rc == -1)
+		return -1;
 	text_add(&ps, text, len);
 
 	if (ps.nopen > 0) {
@@ -462,11 +517,6 @@ parse(struct arena *a, const char *p, size_t len, struct tmpl *t,
 	t->toks = ps.toks;
 	t->n = ps.n;
 	return 0;
-
-badname:
-	seterr(err, errlen, "line %u: invalid name \"%s\"", line,
-	    safe_name(n1, p + ns, ne - ns));
-	return -1;
 }
 
 /* Records the first error; always returns -1. */
@@ -642,8 +692,8 @@ partial_get(struct render *r, const struct tok *tk, const struct tmpl **tp)
 
 	for (pc = r->cache; pc != NULL; pc = pc->next)
 		if (strcmp(pc->name, tk->keys[0]) == 0 &&
-		    pc->indentlen == tk->indentlen &&
-		    memcmp(pc->indent, tk->indent, tk->indentlen) == 0) {
+		    pc->indentlen == tk->indentlen && (tk->indentlen == 0 ||
+		    memcmp(pc->indent, tk->indent, tk->indentlen) == 0)) {
 			*tp = pc->found ? &pc->t : NULL;
 			return 0;
 		}
@@ -657,10 +707,13 @@ partial_get(struct render *r, const struct tok *tk, const struct tmpl **tp)
 	pc->indent = tk->indent;
 	pc->indentlen = tk->indentlen;
 	n = 0;
-	text = r->partial != NULL ? r->partial(tk->keys[0], &n, r->arg) : NULL;
+	text = NULL;
+	if (r->partial != NULL)
+		text = r->partial(tk->keys[0], &n, r->arg);
 	if (text != NULL) {
 		if (n > MUSTACHE_MAX_TEMPLATE)
-			return fail(r, "partial \"%s\": template too large", nm);
+			return fail(r, "partial \"%s\": template too large",
+			    nm);
 		/* The indentation goes before every line of the partial. */
 		lines = 0;
 		if (tk->indentlen > 0 && n > 0) {
@@ -671,7 +724,8 @@ partial_get(struct render *r, const struct tok *tk, const struct tmpl **tp)
 		}
 		if (lines > 0 && (tk->indentlen > MUSTACHE_MAX_TEMPLATE ||
 		    lines > (MUSTACHE_MAX_TEMPLATE - n) / tk->indentlen))
-			return fail(r, "partial \"%s\": template too large", nm);
+			return fail(r, "partial \"%s\": template too large",
+			    nm);
 		size = n + lines * tk->indentlen;
 		copy = arena_alloc(r->a, size + 1);
 		for (i = k = 0; i < n; i++) {

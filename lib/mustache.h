@@ -18,12 +18,18 @@
 
 struct buf;
 
-#define MUSTACHE_MAX_TEMPLATE	(1024 * 1024)	/* bytes, template or partial */
-#define MUSTACHE_MAX_NEST	32	/* sections open at once in a template */
-#define MUSTACHE_MAX_PARTIAL	8	/* partials rendered inside partials */
-#define MUSTACHE_MAX_PARTIALS	64	/* distinct partials in one render */
-#define MUSTACHE_MAX_STEPS	(4 * 1024 * 1024) /* tags, texts, iterations */
-#define MUSTACHE_MAX_DELIM	16	/* bytes in a set delimiter */
+/*
+ * Limits: bytes in a template or partial; sections open at once in one
+ * template; partials rendered inside partials; distinct partials (name and
+ * indentation) in one render; tokens and iterations rendered; bytes in a
+ * set delimiter.
+ */
+#define MUSTACHE_MAX_TEMPLATE	(1024 * 1024)
+#define MUSTACHE_MAX_NEST	32
+#define MUSTACHE_MAX_PARTIAL	8
+#define MUSTACHE_MAX_PARTIALS	64
+#define MUSTACHE_MAX_STEPS	(4 * 1024 * 1024)
+#define MUSTACHE_MAX_DELIM	16
 
 /*
  * Looks up a partial by name (the tag's text, trimmed: it may hold any

@@ -186,7 +186,9 @@ coerce(struct req *r, const struct param *p, json_object *j, struct pval *v)
 		break;
 	}
 	s = json_object_get_string(j);
-	len = json_object_get_string_len(j);
+	/* json-c gives a length for strings only; numbers are stringified. */
+	len = json_object_is_type(j, json_type_string) ?
+	    json_object_get_string_len(j) : (int)strlen(s);
 	if ((size_t)len > max || !parse_utf8_valid(s, (size_t)len))
 		return -1;
 	v->s = s;

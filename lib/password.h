@@ -24,7 +24,8 @@
 int		 password_policy_init(const char *, double, int, char *,
 		    size_t);
 const char	*password_check(const char *, size_t);
-size_t		 password_check_all(const char *, size_t, const char *[2]);
+size_t		 password_check_all(const char *, size_t,
+		    const char *[2]);
 const char	*password_reason(const char *);
 const char	*password_regexp_ruby(void);
 double		 password_min_entropy(void);

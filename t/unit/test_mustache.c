@@ -17,7 +17,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "mustache.h"
-#include "yaml.h"
+#include "yamlfile.h"
 
 #define NPARTIALS	3
 
@@ -681,8 +681,10 @@ test_errors(void)
 		const char	*tpl;
 		const char	*err;
 	} cases[] = {
-		{ "a\nb\n{{#items}}\nx\n", "line 3: unclosed section \"items\"" },
-		{ "{{#a}}\n{{#b}}\n{{/b}}\n", "line 1: unclosed section \"a\"" },
+		{ "a\nb\n{{#items}}\nx\n",
+		  "line 3: unclosed section \"items\"" },
+		{ "{{#a}}\n{{#b}}\n{{/b}}\n",
+		  "line 1: unclosed section \"a\"" },
 		{ "{{#a}}{{#b}}\n\n{{/a}}{{/b}}",
 		  "line 3: closing tag \"a\" does not match section \"b\" "
 		  "(line 1)" },
@@ -701,14 +703,14 @@ test_errors(void)
 		{ "{{=<%=}}", "line 1: invalid set delimiter tag" },
 		{ "{{=<% %> x=}}", "line 1: invalid set delimiter tag" },
 		{ "{{= =}}", "line 1: invalid set delimiter tag" },
-		{ "{{=a= b=}}", "line 1: unclosed tag" },
+		{ "{{=a= b=}}", "line 1: invalid set delimiter tag" },
 		{ "{{=aaaaaaaaaaaaaaaaa b=}}",
 		  "line 1: invalid set delimiter tag" },
 		{ "{{=<% %>=}}\n<%x", "line 2: unclosed tag" },
 		{ "{{<parent}}{{/parent}}", "line 1: unsupported tag \"<\"" },
 		{ "{{$block}}{{/block}}", "line 1: unsupported tag \"$\"" },
 		/* Names are cut and cleaned in messages. */
-		{ "{{#a\x01b}}", "line 1: unclosed section \"a?b\"" },
+		{ "{{#a\x01" "b}}", "line 1: unclosed section \"a?b\"" },
 		{ "{{#0123456789012345678901234567890123456789xyz}}",
 		  "line 1: unclosed section "
 		  "\"0123456789012345678901234567890123456789...\"" },
@@ -1169,8 +1171,8 @@ test_templates(void)
 {
 	static const struct {
 		const char	*file;
-		int		 link;	/* carries the link */
-		const char	*extra;	/* another value that must show */
+		int		 link;	/* has the link */
+		const char	*extra;	/* another value to show */
 	} tpls[] = {
 		{ "email_confirmation.en.html.mustache", 1, NULL },
 		{ "email_confirmation.en.txt.mustache", 1, NULL },

@@ -167,6 +167,12 @@ test_signup_types(void)
 	/* Numbers are stringified. */
 	V(&r_signup, "{\"email\":123,\"password\":1.5}", "OK");
 	CU_ASSERT_STRING_EQUAL(param_str(&r, "email"), "123");
+	CU_ASSERT_EQUAL(param_get(&r, "email")->len, 3);
+	CU_ASSERT_STRING_EQUAL(param_str(&r, "password"), "1.5");
+	CU_ASSERT_EQUAL(param_get(&r, "password")->len, 3);
+	V(&r_signup, "{\"email\":true,\"password\":-20}", "OK");
+	CU_ASSERT_EQUAL(param_get(&r, "email")->len, 4);
+	CU_ASSERT_EQUAL(param_get(&r, "password")->len, 3);
 	V(&r_signup, "{\"email\":\"e\",\"password\":\"p\","
 	    "\"captcha_response\":{\"geetest_challenge\":\"c\"}}", "OK");
 	V(&r_signup, "{\"email\":\"e\",\"password\":\"p\","

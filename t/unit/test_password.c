@@ -94,15 +94,15 @@ static const struct {
 	const char	*want;
 	double		 value;
 	int		 is_float;
-	const char	*nodict;	/* same password, no dictionary step */
+	const char	*nodict;	/* without the dictionary step */
 } refs[] = {
-	{ "Password1",		"2",		2,	0, "17.0" },
-	{ "Qq123123",		"5.5",		5.5,	1, "12.5" },
-	{ "QqQq123123",		"10.5",		10.5,	1, "15.21875" },
-	{ "Tecohvi0",		"15.5",		15.5,	1, "16" },
-	{ "Iequ4geiEWQw",	"19.59375",	19.59375, 1, "19.59375" },
-	{ "Aa1!",		"7.0",		7,	1, "7.5" },
-	{ "",			"-2",		-2,	0, "-2" },
+	{ "Password1", "2", 2, 0, "17.0" },
+	{ "Qq123123", "5.5", 5.5, 1, "12.5" },
+	{ "QqQq123123", "10.5", 10.5, 1, "15.21875" },
+	{ "Tecohvi0", "15.5", 15.5, 1, "16" },
+	{ "Iequ4geiEWQw", "19.59375", 19.59375, 1, "19.59375" },
+	{ "Aa1!", "7.0", 7, 1, "7.5" },
+	{ "", "-2", -2, 0, "-2" },
 	{ "correct horse battery staple", "35.3515625", 35.3515625, 1,
 	    "37.5703125" },
 };
@@ -353,6 +353,35 @@ test_dictionary_load(void)
 	unload();
 }
 
+/* Long lines, and U+0130 lower-casing a word to twice its length. */
+static void
+test_dictionary_long_words(void)
+{
+	char	path[64], err[256];
+	FILE	*f;
+	int	fd, i;
+
+	snprintf(path, sizeof(path), "/tmp/test_password.XXXXXX");
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd != -1);
+	f = fdopen(fd, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	for (i = 0; i < 1500; i++)
+		fputs("\xc4\xb0", f);
+	fputs("\nabcd\n", f);
+	for (i = 0; i < 5000; i++)
+		fputc('x', f);
+	fputc('\n', f);
+	fclose(f);
+	CU_ASSERT_EQUAL(entropy_load_dictionary(path, err, sizeof(err)), 0);
+	/* the 5000-character line is longer than any variant: dropped */
+	CU_ASSERT_EQUAL(entropy_dictionary_size(), 2);
+	/* "abcd" -> "*" */
+	check("abcd", 14, 1, "2");
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	unload();
+}
+
 static void
 init_default(int dictionary)
 {
@@ -546,6 +575,7 @@ static const struct unit_test tests[] = {
 	{ "unicode and decoding", test_unicode },
 	{ "ruby number rendering", test_format },
 	{ "dictionary loading", test_dictionary_load },
+	{ "dictionary long words", test_dictionary_long_words },
 	{ "policy codes", test_policy_codes },
 	{ "policy regexp", test_policy_regexp },
 	{ "regexp to_s", test_regexp_ruby },
