@@ -25,10 +25,18 @@ struct config {
 	char	*data_dir;		/* dictionary, abilities, ... */
 	char	*seeds_file;
 	char	*barong_yml;
+	/* accounts */
+	int	 first_registration_superadmin;
+	long	 bcrypt_cost;
+	/* keys */
+	char	*jwt_private_key;
+	char	*jwt_public_key;
+	char	*master_key_file;
 	/* sessions */
 	char	*session_name;
 	long	 session_expire_time;	/* seconds */
 	long	 jwt_expire_time;	/* seconds */
+	int	 session_cookie_secure;
 	/* password policy */
 	char	*password_regexp;
 	long	 password_min_entropy;
@@ -46,6 +54,29 @@ struct config {
 	char	*kyc_provider;
 	char	*auth0_domain;
 	char	*auth0_client_id;
+	/* client address, geography */
+	char	*trusted_proxies;
+	char	*gateway;
+	char	*maxminddb_path;
+	char	*geoip_lang;
+	/* captcha services (base URLs, so tests can point them at a fake) */
+	char	*recaptcha_verify_url;
+	char	*geetest_api_url;
+	/* brute-force protection of POST /identity/sessions */
+	long	 login_max_failures;
+	long	 login_max_failures_ip;
+	long	 login_failure_window;
+	long	 login_lockout_time;
+	/* mail */
+	char	*mail_delivery;
+	char	*sender_email;
+	char	*sender_name;
+	char	*smtp_user;
+	char	*smtp_password;
+	char	*smtp_logo_link;
+	char	*default_language;
+	char	*templates_dir;
+	long	 mail_max_attempts;
 	/* CORS */
 	char	*api_cors_origins;
 	long	 api_cors_max_age;

@@ -564,7 +564,8 @@ kr_parse_line(struct keyring *k, char *line, const char **why)
 	while (is_blank(*end))
 		end++;
 	if (vlen == 0 || *end != '\0') {
-		*why = "expected \"<version> <base64 key>\" or \"index <base64 key>\"";
+		*why = "expected \"<version> <base64 key>\" or "
+		    "\"index <base64 key>\"";
 		return -1;
 	}
 	if (vlen != 44 || (r = b64_decode_to(val, vlen, 0, raw)) != KEY_LEN) {

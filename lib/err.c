@@ -69,3 +69,43 @@ err_internal(struct req *r, const char *detail, ...)
 	r->err.nkeys = 1;
 	return -1;
 }
+
+void
+model_err_add(struct model_err *m, const char *code)
+{
+	if (m->n < sizeof(m->codes) / sizeof(m->codes[0]))
+		m->codes[m->n++] = code;
+}
+
+static size_t
+attr_len(const char *code)
+{
+	const char	*dot = strchr(code, '.');
+
+	return dot != NULL ? (size_t)(dot - code) : strlen(code);
+}
+
+int
+model_err_flush(struct req *r, struct model_err *m, int status)
+{
+	size_t	i, j, k, n;
+
+	if (m->n == 0)
+		return 0;
+	for (i = 0; i < m->n; i++) {
+		n = attr_len(m->codes[i]);
+		/* Skip an attribute already listed with an earlier code. */
+		for (k = 0; k < i; k++)
+			if (attr_len(m->codes[k]) == n &&
+			    strncmp(m->codes[k], m->codes[i], n) == 0)
+				break;
+		if (k < i)
+			continue;
+		for (j = i; j < m->n; j++)
+			if (attr_len(m->codes[j]) == n &&
+			    strncmp(m->codes[j], m->codes[i], n) == 0)
+				err_add_key(r, status, m->codes[j]);
+	}
+	m->n = 0;
+	return -1;
+}

@@ -26,4 +26,18 @@ int	err_internal(struct req *, const char *detail, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	err_is_set(const struct req *);
 
+/*
+ * Barong's model errors: "<attribute>.<reason>", listed attribute by
+ * attribute in the order each attribute first failed, each attribute's
+ * reasons in the order raised (user-api.md §1.4).
+ */
+struct model_err {
+	size_t		 n;
+	const char	*codes[32];
+};
+
+void	model_err_add(struct model_err *, const char *code);
+/* Move the codes into r->err under status; -1 if there were any, else 0. */
+int	model_err_flush(struct req *, struct model_err *, int status);
+
 #endif

@@ -73,6 +73,7 @@ const char	*http_remote_addr(const struct req *);
 
 void		 http_add_header(struct req *, const char *, const char *);
 int		 http_reply(struct req *, int, const char *, size_t);
+/* Takes ownership of the object (it is released with the arena). */
 int		 http_reply_json(struct req *, int, json_object *);
 int		 http_reply_status_body(struct req *, int);
 int		 http_reply_error(struct req *);

@@ -14,7 +14,7 @@
  *
  *	1. exactly three dot-separated segments, the last non-empty	segments
  *	2. header: base64url, JSON object				encoding
- *	3. header "alg" equals the key's algorithm (RS256)		algorithm
+ *	3. header "alg" equals the key's algorithm (RS256)	algorithm
  *	4. signature over "<header>.<payload>"				raised
  *	5. payload: base64url, JSON object				encoding
  *	6. exp, when present: exp.to_i > now				expired
@@ -311,7 +311,8 @@ ecdsa_der_to_raw(const unsigned char *der, size_t len, unsigned char *raw)
 	if ((sig = d2i_ECDSA_SIG(NULL, &p, (long)len)) == NULL)
 		return -1;
 	ECDSA_SIG_get0(sig, &r, &s);
-	if (BN_bn2binpad(r, raw, 32) == 32 && BN_bn2binpad(s, raw + 32, 32) == 32)
+	if (BN_bn2binpad(r, raw, 32) == 32 &&
+	    BN_bn2binpad(s, raw + 32, 32) == 32)
 		rc = 0;
 	ECDSA_SIG_free(sig);
 	return rc;
@@ -855,7 +856,8 @@ verify_token(struct arena *a, const char *token, const struct vopts *vo,
 			return -1;
 		}
 		iat = json_object_is_type(v, json_type_int) ?
-		    (double)json_object_get_int64(v) : json_object_get_double(v);
+		    (double)json_object_get_int64(v) :
+		    json_object_get_double(v);
 		if (iat > now_real()) {
 			*reason = "iat";
 			return -1;
@@ -865,7 +867,8 @@ verify_token(struct arena *a, const char *token, const struct vopts *vo,
 		*reason = "jti";
 		return -1;
 	}
-	if (vo->aud != NULL && (!json_object_object_get_ex(payload, "aud", &v) ||
+	if (vo->aud != NULL &&
+	    (!json_object_object_get_ex(payload, "aud", &v) ||
 	    !aud_overlaps(v, vo->aud))) {
 		*reason = claim_word(a, payload, "aud");
 		return -1;

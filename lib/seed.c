@@ -34,6 +34,7 @@
 #include "arena.h"
 #include "conf.h"
 #include "db.h"
+#include "labels.h"
 #include "log.h"
 #include "password.h"
 #include "seed.h"
@@ -107,59 +108,6 @@ static const struct db_stmt st_restr_insert = { "seed_restr_insert",
  * activation requirement ($2 keys, $3 values) is a private label; else
  * "pending".  Only a changed row is written.
  */
-static const struct db_stmt st_recompute = { "labels_recompute",
-	"WITH lv AS ("
-	" SELECT COALESCE(max(l.id), 0)::integer AS level FROM levels l"
-	" WHERE NOT EXISTS ("
-	"  SELECT 1 FROM levels m WHERE m.id <= l.id AND NOT EXISTS ("
-	"   SELECT 1 FROM labels b WHERE b.user_id = $1::bigint"
-	"   AND b.scope = 'private' AND b.key = m.key AND b.value = m.value))"
-	"), st AS ("
-	" SELECT COALESCE("
-	"  (SELECT t.state"
-	"   FROM unnest($4::text[], $5::text[]) WITH ORDINALITY"
-	"   AS t(state, key, n)"
-	"   WHERE EXISTS (SELECT 1 FROM labels b"
-	"    WHERE b.user_id = $1::bigint AND b.key = t.key)"
-	"   ORDER BY t.n DESC LIMIT 1),"
-	"  CASE WHEN NOT EXISTS ("
-	"   SELECT 1 FROM unnest($2::text[], $3::text[]) AS r(key, value)"
-	"   WHERE NOT EXISTS (SELECT 1 FROM labels b"
-	"    WHERE b.user_id = $1::bigint AND b.scope = 'private'"
-	"    AND b.key = r.key AND b.value = r.value))"
-	"  THEN 'active' ELSE 'pending' END) AS state"
-	") "
-	"UPDATE users u SET level = lv.level, state = st.state,"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"FROM lv, st "
-	"WHERE u.id = $1::bigint"
-	" AND (u.level <> lv.level OR u.state <> st.state) "
-	"RETURNING u.state", 5 };
-static const struct db_stmt st_user_lock = { "labels_user_lock",
-	"SELECT state FROM users WHERE id = $1::bigint FOR UPDATE", 1 };
-static const struct db_stmt st_keys_deactivate = { "labels_keys_deactivate",
-	"UPDATE apikeys SET state = 'inactive',"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE state = 'active' AND ("
-	" (key_holder_account_type = 'User'"
-	"  AND key_holder_account_id = $1::bigint) OR"
-	" (key_holder_account_type = 'ServiceAccount'"
-	"  AND key_holder_account_id IN"
-	"  (SELECT id FROM service_accounts WHERE owner_id = $1::bigint)))",
-	1 };
-static const struct db_stmt st_sa_state = { "labels_sa_state",
-	"UPDATE service_accounts SET state = $2,"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE owner_id = $1::bigint AND state IS DISTINCT FROM $2", 2 };
-
-/* barong.yml defaults, as PostgreSQL arrays (see st_recompute). */
-static const char recompute_req_keys[] = "{email}";
-static const char recompute_req_values[] = "{verified}";
-static const char recompute_trigger_states[] =
-    "{banned,banned,deleted,locked,locked}";
-static const char recompute_trigger_keys[] =
-    "{ban,fraud,delete,suspicious,lock}";
-
 /* ---------------------------------------------------------------- helpers */
 
 struct seeded {
@@ -942,38 +890,3 @@ out:
 	return n == -1 ? -1 : 0;
 }
 
-int
-labels_recompute_user(struct arena *a, long long user_id)
-{
-	PGresult	*res;
-	const char	*p[5];
-	char		 id[32], *old_state, *new_state;
-
-	snprintf(id, sizeof(id), "%lld", user_id);
-	p[0] = id;
-	if ((res = db_exec(a, &st_user_lock, p)) == NULL)
-		return -1;
-	if (PQntuples(res) != 1) {
-		log_err("could not recompute level: no user %lld", user_id);
-		return -1;
-	}
-	old_state = arena_strdup(a, PQgetvalue(res, 0, 0));
-	p[1] = recompute_req_keys;
-	p[2] = recompute_req_values;
-	p[3] = recompute_trigger_states;
-	p[4] = recompute_trigger_keys;
-	if ((res = db_exec(a, &st_recompute, p)) == NULL)
-		return -1;
-	if (PQntuples(res) == 0)
-		return 0;		/* nothing changed, nothing saved */
-	new_state = PQgetvalue(res, 0, 0);
-	if (strcmp(new_state, "active") == 0)
-		return 0;
-	if (strcmp(new_state, old_state) != 0 &&
-	    db_exec(a, &st_keys_deactivate, p) == NULL)
-		return -1;
-	p[1] = new_state;
-	if (db_exec(a, &st_sa_state, p) == NULL)
-		return -1;
-	return 0;
-}

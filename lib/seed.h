@@ -29,17 +29,5 @@ int	seed_run(const char *path, FILE *out);
  */
 int	seed_permissions_reload(const char *path, FILE *out);
 
-/*
- * Recompute a user's level and state from his labels, Barong's rule (user
- * API 6.7, admin API 12.2), with the stock barong.yml settings:
- * activation_requirements {email: verified}, state_triggers banned: [ban,
- * fraud], deleted: [delete], locked: [suspicious, lock].  When the state
- * changes away from "active" the user's and his service accounts' active
- * API keys become inactive; while it is not "active" his service accounts
- * take the same state.  Call it inside a transaction, after changing
- * private labels.  Returns 0 or -1.
- * XXX belongs to a label/user domain module; lives here until there is one.
- */
-int	labels_recompute_user(struct arena *, long long user_id);
 
 #endif

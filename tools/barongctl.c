@@ -11,6 +11,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +23,17 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "conf.h"
+#include "crypto.h"
 #include "db.h"
+#include "jwt.h"
 #include "log.h"
+#include "mailer.h"
 #include "migrate.h"
 #include "password.h"
 #include "seed.h"
@@ -33,6 +45,8 @@
 
 #define DEFAULT_CONFIG	SYSCONFDIR "/barong/barongctl.conf"
 #define DEFAULT_SQL_DIR	PKGDATADIR "/sql"
+#define DEFAULT_KEY_DIR	SYSCONFDIR "/barong"
+#define JWT_RSA_BITS	2048
 
 static const char	*progname = "barongctl";
 static const char	*db_override;	/* --db */
@@ -47,6 +61,8 @@ struct command {
 static int	cmd_migrate(int, char **);
 static int	cmd_seed(int, char **);
 static int	cmd_permissions(int, char **);
+static int	cmd_keys(int, char **);
+static int	cmd_mailer(int, char **);
 static int	cmd_version(int, char **);
 static int	cmd_help(int, char **);
 
@@ -57,6 +73,10 @@ static const struct command commands[] = {
 	    "seed levels, permissions, users, restrictions" },
 	{ "permissions", cmd_permissions, "reload [FILE]",
 	    "replace the permissions with the file's" },
+	{ "keys", cmd_keys, "generate [--dir DIR] | check",
+	    "make or check the JWT key pair and the master key" },
+	{ "mailer", cmd_mailer, "[--once | --daemon] [--batch N] | status",
+	    "deliver queued mail, or show the outbox" },
 	{ "version", cmd_version, "", "print the version and exit" },
 	{ "help", cmd_help, "[COMMAND]", "show this help" },
 	{ NULL, NULL, NULL, NULL }
@@ -231,6 +251,390 @@ cmd_permissions(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+/* mailer status: counts per state, age of the oldest pending row. */
+static int
+mailer_print_status(int argc, char **argv)
+{
+	struct mailer_status	st;
+	int			rc;
+
+	if (argc > 2)
+		return usage_error("mailer status: unexpected argument "
+		    "\"%s\"", argv[2]);
+	if (open_db() == -1)
+		return EXIT_FAIL;
+	rc = mailer_status(&st);
+	db_close();
+	if (rc == -1) {
+		fprintf(stderr, "%s: could not read the outbox\n", progname);
+		return EXIT_FAIL;
+	}
+	printf("pending %lld (due %lld)\n", st.pending, st.due);
+	printf("sent %lld\n", st.sent);
+	printf("failed %lld\n", st.failed);
+	if (st.oldest_pending >= 0)
+		printf("oldest pending %lld s\n", st.oldest_pending);
+	else
+		printf("oldest pending none\n");
+	return EXIT_OK;
+}
+
+/* mailer [--once | --daemon] [--batch N] | mailer status */
+static int
+cmd_mailer(int argc, char **argv)
+{
+	const char	*v;
+	char		 err[512], *end;
+	long		 batch = MAILER_DEFAULT_BATCH;
+	int		 i, daemon = 0, n, sent = 0, failed = 0, rc;
+
+	if (argc >= 2 && strcmp(argv[1], "status") == 0)
+		return mailer_print_status(argc, argv);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--once") == 0)
+			daemon = 0;
+		else if (strcmp(argv[i], "--daemon") == 0)
+			daemon = 1;
+		else if (strcmp(argv[i], "--batch") == 0 ||
+		    strncmp(argv[i], "--batch=", 8) == 0) {
+			if (argv[i][7] == '=')
+				v = argv[i] + 8;
+			else if (++i == argc)
+				return usage_error("option \"%s\" requires an "
+				    "argument", "--batch");
+			else
+				v = argv[i];
+			errno = 0;
+			batch = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' ||
+			    batch < 1 || batch > 100000)
+				return usage_error("mailer: --batch must be a "
+				    "number from 1 to 100000");
+		} else
+			return usage_error("mailer: unexpected argument "
+			    "\"%s\"", argv[i]);
+	}
+	if (mailer_start(err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return EXIT_FAIL;
+	}
+	if (open_db() == -1)
+		return EXIT_FAIL;
+	if (daemon)
+		rc = mailer_daemon((int)batch);
+	else {
+		/* Everything due now; a failed row is due again later. */
+		do
+			n = mailer_run_once((int)batch, &sent, &failed);
+		while (n == batch);
+		printf("sent %d, failed %d\n", sent, failed);
+		rc = n == -1 ? -1 : 0;
+	}
+	db_close();
+	if (rc == -1) {
+		fprintf(stderr, "%s: mailer stopped on a database error\n",
+		    progname);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+enum keyfile { KF_PRIVATE, KF_PUBLIC, KF_MASTER, KF__MAX };
+
+static const struct {
+	const char	*name;
+	mode_t		 mode;
+	const char	*conf_key;
+	const char	*what;
+} keyfiles[KF__MAX] = {
+	[KF_PRIVATE] = { "jwt-private.pem", 0640, "jwt_private_key",
+	    "JWT signing key, RSA 2048, PKCS#8" },
+	[KF_PUBLIC] = { "jwt-public.pem", 0644, "jwt_public_key",
+	    "JWT verification key" },
+	[KF_MASTER] = { "master.key", 0600, "master_key_file",
+	    "keyring for secrets at rest" },
+};
+
+/* The directory of path ("." when it has none), in buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t len)
+{
+	const char	*slash;
+	int		 n;
+
+	if ((slash = strrchr(path, '/')) == NULL)
+		return ".";
+	if (slash == path)
+		return "/";
+	n = snprintf(buf, len, "%.*s", (int)(slash - path), path);
+	return n < 0 || (size_t)n >= len ? NULL : buf;
+}
+
+static int
+write_all_fd(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Create path with mode (whatever the umask) holding len bytes of data;
+ * never replaces an existing file.  Returns 0, or -1 with errno set and
+ * nothing left behind.
+ */
+static int
+write_new_file(const char *path, mode_t mode, const char *data, size_t len)
+{
+	int	fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode)) == -1)
+		return -1;
+	if (fchmod(fd, mode) == -1 || write_all_fd(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) == -1) {
+		saved = errno;
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A new RSA key as PKCS#8 and SubjectPublicKeyInfo PEM, in memory BIOs;
+ * the private one a secure-memory BIO, whose buffer is cleared when freed.
+ */
+static int
+make_jwt_keypair(BIO **priv, BIO **pub)
+{
+	EVP_PKEY	*pk;
+	unsigned long	 e;
+	char		 msg[160];
+
+	*priv = *pub = NULL;
+	if ((pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	    (size_t)JWT_RSA_BITS)) == NULL)
+		goto fail;
+	if ((*priv = BIO_new(BIO_s_secmem())) == NULL ||
+	    (*pub = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey(*priv, pk, NULL, NULL, 0, NULL,
+	    NULL) != 1 || PEM_write_bio_PUBKEY(*pub, pk) != 1)
+		goto fail;
+	EVP_PKEY_free(pk);
+	return 0;
+fail:
+	e = ERR_get_error();
+	ERR_error_string_n(e, msg, sizeof(msg));
+	ERR_clear_error();
+	fprintf(stderr, "%s: could not generate the JWT key pair: %s\n",
+	    progname, e != 0 ? msg : "unknown error");
+	EVP_PKEY_free(pk);
+	BIO_free(*priv);
+	BIO_free(*pub);
+	*priv = *pub = NULL;
+	return -1;
+}
+
+/* keys generate [--dir DIR] */
+static int
+keys_generate(int argc, char **argv)
+{
+	char		 path[KF__MAX][PATH_MAX], dirbuf[PATH_MAX];
+	char		 absdir[PATH_MAX];
+	const char	*dir = NULL;
+	struct stat	 st;
+	BIO		*priv = NULL, *pub = NULL;
+	char		*data;
+	long		 len;
+	int		 i, n, made[KF__MAX] = { 0 }, exists = 0;
+	int		 rc = EXIT_FAIL;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0) {
+			if (++i == argc)
+				return usage_error("option \"%s\" requires an "
+				    "argument", "--dir");
+			dir = argv[i];
+		} else if (strncmp(argv[i], "--dir=", 6) == 0)
+			dir = argv[i] + 6;
+		else
+			return usage_error("keys generate: unexpected "
+			    "argument \"%s\"", argv[i]);
+	}
+	if (dir == NULL || *dir == '\0') {
+		dir = cfg.jwt_private_key != NULL &&
+		    *cfg.jwt_private_key != '\0' ? dir_of(cfg.jwt_private_key,
+		    dirbuf, sizeof(dirbuf)) : DEFAULT_KEY_DIR;
+		if (dir == NULL) {
+			fprintf(stderr, "%s: jwt_private_key: path too long\n",
+			    progname);
+			return EXIT_FAIL;
+		}
+	}
+	if (stat(dir, &st) == -1 || realpath(dir, absdir) == NULL) {
+		fprintf(stderr, "%s: could not use directory \"%s\": %s\n",
+		    progname, dir, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: \"%s\" is not a directory\n", progname,
+		    dir);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < KF__MAX; i++) {
+		n = snprintf(path[i], sizeof(path[i]), "%s%s%s", absdir,
+		    strcmp(absdir, "/") == 0 ? "" : "/", keyfiles[i].name);
+		if (n < 0 || (size_t)n >= sizeof(path[i])) {
+			fprintf(stderr, "%s: %s: path too long\n", progname,
+			    absdir);
+			return EXIT_FAIL;
+		}
+		if (lstat(path[i], &st) == 0) {
+			fprintf(stderr, "%s: \"%s\" already exists; not "
+			    "overwriting it\n", progname, path[i]);
+			exists = 1;
+		} else if (errno != ENOENT) {
+			fprintf(stderr, "%s: could not check \"%s\": %s\n",
+			    progname, path[i], strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	if (exists) {
+		fprintf(stderr, "%s: nothing written; move the existing "
+		    "files away or choose another directory with --dir\n",
+		    progname);
+		return EXIT_FAIL;
+	}
+
+	if (make_jwt_keypair(&priv, &pub) == -1)
+		goto out;
+	if ((len = BIO_get_mem_data(priv, &data)) <= 0 ||
+	    write_new_file(path[KF_PRIVATE], keyfiles[KF_PRIVATE].mode, data,
+	    (size_t)len) == -1) {
+		fprintf(stderr, "%s: could not write \"%s\": %s\n", progname,
+		    path[KF_PRIVATE], strerror(errno));
+		goto out;
+	}
+	made[KF_PRIVATE] = 1;
+	if ((len = BIO_get_mem_data(pub, &data)) <= 0 ||
+	    write_new_file(path[KF_PUBLIC], keyfiles[KF_PUBLIC].mode, data,
+	    (size_t)len) == -1) {
+		fprintf(stderr, "%s: could not write \"%s\": %s\n", progname,
+		    path[KF_PUBLIC], strerror(errno));
+		goto out;
+	}
+	made[KF_PUBLIC] = 1;
+	if (crypto_keygen_file(path[KF_MASTER]) == -1) {
+		fprintf(stderr, "%s: could not write \"%s\": %s\n", progname,
+		    path[KF_MASTER], strerror(errno));
+		goto out;
+	}
+	made[KF_MASTER] = 1;
+
+	for (i = 0; i < KF__MAX; i++)
+		printf("wrote %s (%s, mode %04o)\n", path[i], keyfiles[i].what,
+		    (unsigned)keyfiles[i].mode);
+	printf("\nAdd to the configuration (barong.conf(5)), e.g. in the "
+	    "barong.conf\nthat every program includes:\n\n");
+	for (i = 0; i < KF__MAX; i++)
+		printf("\t%s = %s\n", keyfiles[i].conf_key, path[i]);
+	printf("\n%s is the public half: Peatio and the other upstreams "
+	    "verify\nthe JWTs Barong issues with it (Peatio's JWT_PUBLIC_KEY "
+	    "is its base64:\n\"base64 -w0 %s\").\n", keyfiles[KF_PUBLIC].name,
+	    path[KF_PUBLIC]);
+	printf("The programs read %s and %s: give them to the\nuser they "
+	    "run as (chown); %s must stay mode 0600.\nKeep a backup of %s: "
+	    "without it the secrets stored with it are lost.\n",
+	    keyfiles[KF_PRIVATE].name, keyfiles[KF_MASTER].name,
+	    keyfiles[KF_MASTER].name, keyfiles[KF_MASTER].name);
+	rc = EXIT_OK;
+out:
+	if (rc != EXIT_OK)
+		for (i = 0; i < KF__MAX; i++)
+			if (made[i])
+				unlink(path[i]);
+	BIO_free(priv);
+	BIO_free(pub);
+	return rc;
+}
+
+/* keys check: load the configured keys as the programs do. */
+static int
+keys_check(int argc, char **argv)
+{
+	const char	*priv, *pub;
+	char		 err[512];
+	int		 rc = EXIT_OK;
+
+	if (argc > 2)
+		return usage_error("keys check: unexpected argument \"%s\"",
+		    argv[2]);
+	priv = cfg.jwt_private_key != NULL && *cfg.jwt_private_key != '\0' ?
+	    cfg.jwt_private_key : NULL;
+	pub = cfg.jwt_public_key != NULL && *cfg.jwt_public_key != '\0' ?
+	    cfg.jwt_public_key : NULL;
+	if (jwt_keys_load(priv, pub, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: JWT keys: %s\n", progname, err);
+		rc = EXIT_FAIL;
+	} else {
+		printf("JWT keys: OK (%s", jwt_alg());
+		if (priv != NULL)
+			printf(", signing with %s", priv);
+		else
+			printf(", no private key: verification only");
+		if (pub != NULL)
+			printf(", verifying with %s", pub);
+		printf(")\n");
+		jwt_keys_free();
+	}
+	if (cfg.master_key_file == NULL || *cfg.master_key_file == '\0') {
+		fprintf(stderr, "%s: master key: master_key_file is not set\n",
+		    progname);
+		rc = EXIT_FAIL;
+	} else if (crypto_keyring_load(cfg.master_key_file, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "%s: master key: %s\n", progname, err);
+		rc = EXIT_FAIL;
+	} else {
+		printf("master key: OK (%s, sealing with version %d)\n",
+		    cfg.master_key_file, crypto_keyring_version());
+		crypto_keyring_clear();
+	}
+	return rc;
+}
+
+/* keys generate [--dir DIR] | keys check */
+static int
+cmd_keys(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("keys: missing subcommand");
+	if (strcmp(argv[1], "generate") == 0)
+		return keys_generate(argc, argv);
+	if (strcmp(argv[1], "check") == 0)
+		return keys_check(argc, argv);
+	return usage_error("keys: unknown subcommand \"%s\"", argv[1]);
 }
 
 static int

@@ -56,10 +56,12 @@ ref_cookie(const char *h, const char *name, size_t *off, size_t *len)
 				;
 			if (ke - ks == strlen(name) &&
 			    strncmp(h + ks, name, ke - ks) == 0) {
-				for (vs = eq + 1; vs < end && blank(h[vs]); vs++)
-					;
-				for (ve = end; ve > vs && blank(h[ve - 1]); ve--)
-					;
+				vs = eq + 1;
+				while (vs < end && blank(h[vs]))
+					vs++;
+				ve = end;
+				while (ve > vs && blank(h[ve - 1]))
+					ve--;
 				if (ve - vs >= 2 && h[vs] == '"' &&
 				    h[ve - 1] == '"') {
 					vs++;

@@ -8,8 +8,9 @@
  * the body and the path is /api/v2/identity/users/ID1.
  *
  * Invariants: a parse failure is 400 (413 for a body over 3000 bytes, as
- * if cut by the transport) with one code, and nothing else fails; the route's captures end up in the input, overriding the body;
- * validation fails exactly when it set 422 with distinct codes; validated
+ * if cut by the transport) with one code, and nothing else fails; the
+ * route's captures end up in the input, overriding the body; validation
+ * fails exactly when it set 422 with distinct codes; validated
  * strings are NUL-free UTF-8 of the stated length, dates are YYYY-MM-DD,
  * bounded integers are in bounds; every reply is JSON we parse back; the
  * arena is empty after the reset.

@@ -38,7 +38,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const char *const kinds[] = { "phone", "email", "document", NULL };
 
 static const struct param every[] = {
-	{ .name = "email", .type = PT_STRING, .flags = P_REQUIRED | P_NONBLANK },
+	{ .name = "email", .type = PT_STRING,
+	    .flags = P_REQUIRED | P_NONBLANK },
 	{ .name = "token", .type = PT_STRING, .flags = P_REQUIRED | P_NONBLANK,
 	    .missing = "identity.user.missing_pass_token", .maxlen = 64 },
 	{ .name = "note", .type = PT_STRING, .flags = P_NONBLANK },
@@ -182,19 +183,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Declaration order: an absent email comes first, with both codes. */
 	if (!json_object_object_get_ex(o, "email", NULL)) {
 		CHECK(r.err.nkeys >= 2);
-		CHECK(strcmp(r.err.keys[0], "identity.user.missing_email") == 0);
-		CHECK(strcmp(r.err.keys[1], "identity.user.empty_email") == 0);
+		CHECK(strcmp(r.err.keys[0], "identity.user.missing_email") ==
+		    0);
+		CHECK(strcmp(r.err.keys[1], "identity.user.empty_email") ==
+		    0);
 	}
 	/* A required param without the non-blank rule: missing_ alone. */
 	if (!json_object_object_get_ex(o, "otp", NULL)) {
 		for (i = 0; i < r.err.nkeys; i++)
-			if (strcmp(r.err.keys[i], "identity.user.missing_otp") ==
-			    0)
+			if (strcmp(r.err.keys[i],
+			    "identity.user.missing_otp") == 0)
 				break;
 		CHECK(i < r.err.nkeys);
 		for (i = 0; i < r.err.nkeys; i++)
-			CHECK(strcmp(r.err.keys[i], "identity.user.empty_otp") !=
-			    0);
+			CHECK(strcmp(r.err.keys[i],
+			    "identity.user.empty_otp") != 0);
 	}
 	http_reply_error(&r);
 	CHECK(r.status == 422);

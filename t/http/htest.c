@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <curl/curl.h>
+#include <libpq-fe.h>
 
 #include "htest.h"
 
@@ -185,4 +191,164 @@ ht_run_all(const struct ht_case *tc)
 {
 	for (; tc->name != NULL; tc++)
 		ht_run(tc);
+}
+
+char *
+ht_header(const struct ht_resp *r, const char *name)
+{
+	const char	*p = r->headers, *e;
+	size_t		 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		e = strstr(p, "\r\n");
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			return strndup(p, e ? (size_t)(e - p) : strlen(p));
+		}
+		p = e ? e + 2 : NULL;
+	}
+	return NULL;
+}
+
+char *
+ht_set_cookie(const struct ht_resp *r, const char *name)
+{
+	const char	*p = r->headers, *e, *v;
+	size_t		 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		e = strstr(p, "\r\n");
+		if (strncasecmp(p, "Set-Cookie:", 11) == 0) {
+			v = p + 11;
+			while (*v == ' ')
+				v++;
+			if (strncmp(v, name, n) == 0 && v[n] == '=') {
+				v += n + 1;
+				return strndup(v, strcspn(v, ";\r\n"));
+			}
+		}
+		p = e ? e + 2 : NULL;
+	}
+	return NULL;
+}
+
+char *
+ht_sql(const char *sql, const char *const *params, int n)
+{
+	static PGconn	*c;
+	PGresult	*res;
+	char		*out = NULL;
+
+	if (c == NULL) {
+		c = PQconnectdb(getenv("BARONG_DB") ? getenv("BARONG_DB") : "");
+		if (PQstatus(c) != CONNECTION_OK) {
+			fprintf(stderr, "ht_sql: %s", PQerrorMessage(c));
+			exit(2);
+		}
+	}
+	res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "ht_sql: %s: %s", sql, PQerrorMessage(c));
+		exit(2);
+	}
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 &&
+	    !PQgetisnull(res, 0, 0))
+		out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return out;
+}
+
+/* Undo quoted-printable in place (soft breaks, =XX), for link searching. */
+static void
+unqp(char *s)
+{
+	char	*o = s;
+	int	 hi, lo;
+
+	while (*s != '\0') {
+		if (s[0] == '=' && s[1] == '\r' && s[2] == '\n')
+			s += 3;
+		else if (s[0] == '=' && s[1] == '\n')
+			s += 2;
+		else if (s[0] == '=' && sscanf(s + 1, "%1x%1x", &hi, &lo) == 2) {
+			*o++ = (char)(hi << 4 | lo);
+			s += 3;
+		} else
+			*o++ = *s++;
+	}
+	*o = '\0';
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+char *
+ht_mail_wait(const char *to, const char *needle, int ms)
+{
+	const char	*dir = getenv("BARONG_MAIL_DIR");
+	char		 path[4096], hdr[512];
+	struct dirent	*d;
+	DIR		*dh;
+	char		*text;
+	int		 waited;
+
+	if (dir == NULL)
+		return NULL;
+	snprintf(hdr, sizeof(hdr), "To: %s", to);
+	for (waited = 0; waited <= ms; waited += 50) {
+		if ((dh = opendir(dir)) != NULL) {
+			while ((d = readdir(dh)) != NULL) {
+				if (strstr(d->d_name, ".eml") == NULL)
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", dir,
+				    d->d_name);
+				if ((text = slurp(path)) == NULL)
+					continue;
+				unqp(text);
+				if (strstr(text, hdr) != NULL &&
+				    strstr(text, needle) != NULL) {
+					closedir(dh);
+					return text;
+				}
+				free(text);
+			}
+			closedir(dh);
+		}
+		usleep(50 * 1000);
+	}
+	return NULL;
+}
+
+char *
+ht_link_param(const char *text, const char *name)
+{
+	char		 key[128];
+	const char	*p;
+
+	snprintf(key, sizeof(key), "%s=", name);
+	if ((p = strstr(text, key)) == NULL)
+		return NULL;
+	p += strlen(key);
+	return strndup(p, strcspn(p, "&\"<> \r\n"));
 }

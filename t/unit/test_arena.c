@@ -14,8 +14,8 @@ static void
 test_alignment(void)
 {
 	struct arena	*a = arena_new(0);
-	size_t		 sizes[] = { 0, 1, 3, 7, 8, 15, 16, 17, 31, 33, 100, 1000,
-	    5000 };
+	size_t		 sizes[] = { 0, 1, 3, 7, 8, 15, 16, 17, 31, 33,
+	    100, 1000, 5000 };
 	size_t		 i;
 	void		*p;
 

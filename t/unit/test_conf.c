@@ -127,7 +127,7 @@ test_comments_blank(void)
 	    "   \t\n"
 	    "   # indented comment = not a key\n"
 	    "domain = example.com\r\n"			/* CRLF */
-	    "uid_prefix = #kept", NULL), 0);		/* no final newline */
+	    "uid_prefix = #kept", NULL), 0);	/* no final newline */
 	CU_ASSERT_STRING_EQUAL(cfg.domain, "example.com");
 	CU_ASSERT_STRING_EQUAL(cfg.uid_prefix, "#kept");
 	/* An empty file is fine. */
@@ -354,6 +354,7 @@ test_include_relative(void)
 	rm("abs_main.conf");
 	rm("inc_key.conf");
 	rm("sub");
+	CU_ASSERT_EQUAL(rmdir(dir), 0);		/* all cleaned up */
 }
 
 static void
@@ -389,7 +390,7 @@ test_include_depth(void)
 		rm(name);
 	}
 	rm("self.conf");
-	rm("");
+	CU_ASSERT_EQUAL(rmdir(dir), 0);
 }
 
 static void

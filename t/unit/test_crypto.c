@@ -27,7 +27,7 @@ is_lower_hex(const char *s, size_t n)
 	if (strlen(s) != n)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (strchr("0123456789abcdef", s[i]) == NULL)
 			return 0;
 	return 1;
 }
@@ -262,17 +262,22 @@ static void
 test_bcrypt_ruby(void)
 {
 	static const char *const v[][2] = {
-		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC."
+		    "E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
 		    "U*U" },
-		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK",
+		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC."
+		    "VGOzA784oUp/Z0DY336zx7pLYAy0lwK",
 		    "U*U*" },
-		{ "$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a",
+		{ "$2a$05$XXXXXXXXXXXXXXXXXXXXXO"
+		    "AcXxm9kjPGEMsLznoKqmqw7tc8WCx4a",
 		    "U*U*U" },
-		{ "$2a$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
+		{ "$2a$05$abcdefghijklmnopqrstuu"
+		    "5s2v8.iXieOjg/.AySBTTZIIVFJeBui",
 		    "0123456789abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 		    "chars after 72 are ignored" },
-		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC.7uG0VCzI2bS7j6ymqJi9CdcdxiRTWNy",
+		{ "$2a$05$CCCCCCCCCCCCCCCCCCCCC."
+		    "7uG0VCzI2bS7j6ymqJi9CdcdxiRTWNy",
 		    "" },
 	};
 	size_t	i;

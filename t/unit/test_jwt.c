@@ -19,6 +19,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/encoder.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
@@ -75,6 +76,36 @@ write_keys(EVP_PKEY *k, const char *name)
 	fclose(f);
 }
 
+/*
+ * The PKCS#1 forms Ruby's OpenSSL::PKey::RSA#to_pem writes ("BEGIN RSA
+ * PRIVATE KEY", "BEGIN RSA PUBLIC KEY"), and a passphrase-protected key.
+ */
+static void
+write_legacy_keys(EVP_PKEY *k)
+{
+	OSSL_ENCODER_CTX	*e;
+	FILE			*f;
+
+	f = fopen(tpath("pkcs1.key"), "w");
+	e = OSSL_ENCODER_CTX_new_for_pkey(k, EVP_PKEY_KEYPAIR, "PEM",
+	    "type-specific", NULL);
+	OSSL_ENCODER_to_fp(e, f);
+	OSSL_ENCODER_CTX_free(e);
+	fclose(f);
+	chmod(tpath("pkcs1.key"), 0600);
+	f = fopen(tpath("pkcs1.pub"), "w");
+	e = OSSL_ENCODER_CTX_new_for_pkey(k, EVP_PKEY_PUBLIC_KEY, "PEM",
+	    "type-specific", NULL);
+	OSSL_ENCODER_to_fp(e, f);
+	OSSL_ENCODER_CTX_free(e);
+	fclose(f);
+	f = fopen(tpath("enc.key"), "w");
+	PEM_write_PrivateKey(f, k, EVP_aes_256_cbc(),
+	    (const unsigned char *)"secret", 6, NULL, NULL);
+	fclose(f);
+	chmod(tpath("enc.key"), 0600);
+}
+
 static char *
 slurp(const char *path)
 {
@@ -88,6 +119,19 @@ slurp(const char *path)
 	fclose(f);
 	buf[n] = '\0';
 	return strdup(buf);
+}
+
+static int
+has_text(const char *path, const char *needle)
+{
+	char	*t;
+	int	 found;
+
+	if ((t = slurp(path)) == NULL)
+		return 0;
+	found = strstr(t, needle) != NULL;
+	free(t);
+	return found;
 }
 
 static int
@@ -108,6 +152,7 @@ setup(void)
 	write_keys(other, "other");
 	write_keys(ec, "ec");
 	write_keys(shortkey, "short");
+	write_legacy_keys(rsa);
 	EVP_PKEY_free(shortkey);
 	rsa_pub_pem = slurp(tpath("rsa.pub"));
 	return rsa_pub_pem == NULL ? -1 : 0;
@@ -248,6 +293,19 @@ test_keys(void)
 	CU_ASSERT_EQUAL(jwt_keys_load(tpath("rsa.key"), tpath("other.pub"),
 	    err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "does not match"));
+	/* No passphrase prompt: an encrypted key is refused. */
+	CU_ASSERT_EQUAL(jwt_keys_load(tpath("enc.key"), NULL, err,
+	    sizeof(err)), -1);
+	/* Barong's PKCS#1 PEM files. */
+	CU_ASSERT(has_text(tpath("pkcs1.key"), "BEGIN RSA PRIVATE KEY"));
+	CU_ASSERT(has_text(tpath("pkcs1.pub"), "BEGIN RSA PUBLIC KEY"));
+	CU_ASSERT_EQUAL(jwt_keys_load(tpath("pkcs1.key"), tpath("pkcs1.pub"),
+	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(jwt_keys_load(NULL, tpath("pkcs1.pub"), err,
+	    sizeof(err)), 0);
+	expect_ok(a, forge(a, RS, good(a), S_RSA), "confirmation");
+	CU_ASSERT_EQUAL(jwt_keys_load(tpath("pkcs1.key"), tpath("rsa.pub"),
+	    err, sizeof(err)), 0);
 	/* A public key is not a private key, and vice versa. */
 	CU_ASSERT_EQUAL(jwt_keys_load(tpath("rsa.pub"), NULL, err,
 	    sizeof(err)), -1);
@@ -370,9 +428,11 @@ static void
 test_word_algorithm(void)
 {
 	static const char *const hdrs[] = {
-		"{\"alg\":\"none\"}", "{\"alg\":\"None\"}", "{\"alg\":\"HS256\"}",
-		"{\"alg\":\"RS384\"}", "{\"alg\":\"RS512\"}", "{\"alg\":\"PS256\"}",
-		"{\"alg\":\"ES256\"}", "{\"alg\":\"rs256\"}", "{\"alg\":\"RS\"}",
+		"{\"alg\":\"none\"}", "{\"alg\":\"None\"}",
+		"{\"alg\":\"HS256\"}", "{\"alg\":\"RS384\"}",
+		"{\"alg\":\"RS512\"}", "{\"alg\":\"PS256\"}",
+		"{\"alg\":\"ES256\"}", "{\"alg\":\"rs256\"}",
+		"{\"alg\":\"RS\"}",
 		"{\"alg\":\"RS2567\"}", "{\"alg\":\"\"}", "{\"alg\":null}",
 		"{\"alg\":256}", "{\"alg\":[\"RS256\"]}", "{}",
 		"{\"typ\":\"JWT\"}", "{\"alg\":\"RS256\\u0000\"}", NULL
@@ -447,7 +507,7 @@ test_word_claims(void)
 	jti = "\"0123456789abcdef0123\"";
 #define W(i, e, s, is, au, j, word) expect_word(a, forge(a, RS,		\
 	claims(a, i, e, s, is, au, j), S_RSA), "confirmation", word)
-#define OK(i, e, s, is, au, j) expect_ok(a, forge(a, RS,			\
+#define OK(i, e, s, is, au, j) expect_ok(a, forge(a, RS,		\
 	claims(a, i, e, s, is, au, j), S_RSA), "confirmation")
 	OK(n0, n1, sub, iss, aud, jti);
 	/* exp */
@@ -457,12 +517,12 @@ test_word_claims(void)
 	W(n0, "null", sub, iss, aud, jti, "expired");
 	W(n0, "true", sub, iss, aud, jti, "expired");
 	W(n0, "{}", sub, iss, aud, jti, "expired");
-	OK(n0, arena_printf(a, "\"%lld\"", now + 60), sub, iss, aud, jti);
-	OK(n0, arena_printf(a, "%lld.9", now + 100), sub, iss, aud, jti);
+	OK(n0, arena_printf(a, "\"%lld\"", now + 600), sub, iss, aud, jti);
+	OK(n0, arena_printf(a, "%lld.9", now + 600), sub, iss, aud, jti);
 	OK(n0, NULL, sub, iss, aud, jti);	/* exp is optional */
 	/* nbf (not in Barong's tokens, but checked when present) */
 	expect_word(a, forge(a, RS, arena_printf(a, "{\"nbf\":%lld,%s",
-	    now + 100, good(a) + 1), S_RSA), "confirmation", "reached");
+	    now + 600, good(a) + 1), S_RSA), "confirmation", "reached");
 	expect_ok(a, forge(a, RS, arena_printf(a, "{\"nbf\":%lld,%s", now,
 	    good(a) + 1), S_RSA), "confirmation");
 	/* iss: the word is what was received */
@@ -481,7 +541,7 @@ test_word_claims(void)
 	W(n0, n1, sub, "[\"a\",\"b\"]", aud, jti, "\"b\"]");
 	W(n0, n1, sub, "{\"a\":null}", aud, jti, "{\"a\"=>nil}");
 	/* iat */
-	W(num(a, now + 5), n1, sub, iss, aud, jti, "iat");
+	W(num(a, now + 600), n1, sub, iss, aud, jti, "iat");
 	W("\"1\"", n1, sub, iss, aud, jti, "iat");
 	W("null", n1, sub, iss, aud, jti, "iat");
 	OK(num(a, now - 100), n1, sub, iss, aud, jti);
@@ -508,15 +568,15 @@ test_word_claims(void)
 	W(n0, n1, "null", iss, aud, jti, "<none>");
 	W(n0, n1, "\"\"", iss, aud, jti, "received");
 	/* Order: exp, nbf, iss, iat, jti, aud, sub. */
-	W(num(a, now + 5), num(a, now - 1), "\"x\"", "\"evil\"", "[]", NULL,
+	W(num(a, now + 600), num(a, now - 1), "\"x\"", "\"evil\"", "[]", NULL,
 	    "expired");
-	W(num(a, now + 5), n1, "\"x\"", "\"evil\"", "[]", NULL, "evil");
-	W(num(a, now + 5), n1, "\"x\"", iss, "[]", NULL, "iat");
+	W(num(a, now + 600), n1, "\"x\"", "\"evil\"", "[]", NULL, "evil");
+	W(num(a, now + 600), n1, "\"x\"", iss, "[]", NULL, "iat");
 	W(n0, n1, "\"x\"", iss, "[]", NULL, "jti");
 	W(n0, n1, "\"x\"", iss, "[]", jti, "[]");
 	W(n0, n1, "\"x\"", iss, aud, jti, "x");
 	expect_word(a, forge(a, RS, arena_printf(a, "{\"nbf\":%lld,%s",
-	    now + 100, claims(a, n0, n1, "\"x\"", "\"evil\"", aud, jti) + 1),
+	    now + 600, claims(a, n0, n1, "\"x\"", "\"evil\"", aud, jti) + 1),
 	    S_RSA), "confirmation", "reached");
 #undef W
 #undef OK
@@ -606,7 +666,7 @@ test_bearer(void)
 	CU_ASSERT_PTR_NULL(out);
 	/* No uid; uid null is present (Barong's has_key?). */
 	CU_ASSERT_EQUAL(jwt_verify_bearer(a, forge(a, RS, arena_printf(a,
-	    "{\"sub\":\"session\",\"jti\":\"x\",\"exp\":%lld}", now + 60),
+	    "{\"sub\":\"session\",\"jti\":\"x\",\"exp\":%lld}", now + 600),
 	    S_RSA), NULL), -1);
 	CU_ASSERT_EQUAL(jwt_verify_bearer(a, forge(a, RS, arena_printf(a,
 	    "{\"sub\":\"session\",\"jti\":\"x\",\"uid\":null}"), S_RSA),
@@ -619,7 +679,7 @@ test_bearer(void)
 	    "{\"sub\":\"session\",\"uid\":\"ID1\"}", S_RSA), NULL), -1);
 	CU_ASSERT_EQUAL(jwt_verify_bearer(a, forge(a, RS, arena_printf(a,
 	    "{\"sub\":\"session\",\"jti\":\"x\",\"uid\":\"ID1\","
-	    "\"iat\":%lld}", now + 10), S_RSA), NULL), -1);
+	    "\"iat\":%lld}", now + 600), S_RSA), NULL), -1);
 	/* iss and aud are free unless configured. */
 	CU_ASSERT_EQUAL(jwt_verify_bearer(a, forge(a, RS,
 	    "{\"sub\":\"session\",\"jti\":\"x\",\"uid\":\"ID1\","
@@ -801,7 +861,8 @@ test_cleanup(void)
 {
 	static const char *const names[] = { "rsa.key", "rsa.pub",
 	    "other.key", "other.pub", "ec.key", "ec.pub", "short.key",
-	    "short.pub", "sig", "input", NULL };
+	    "short.pub", "pkcs1.key", "pkcs1.pub", "enc.key", "sig", "input",
+	    NULL };
 	size_t	i;
 
 	for (i = 0; names[i] != NULL; i++)

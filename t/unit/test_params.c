@@ -195,7 +195,8 @@ test_confirm_code(void)
 	V(&r_confirm, "{\"reset_password_token\":\"\",\"password\":\"\","
 	    "\"confirm_password\":\"\"}",
 	    "identity.user.empty_reset_password_token,"
-	    "identity.user.empty_password,identity.user.empty_confirm_password");
+	    "identity.user.empty_password,"
+	    "identity.user.empty_confirm_password");
 	V(&r_confirm, "{\"reset_password_token\":\"t\",\"password\":\"p\","
 	    "\"confirm_password\":\"p\"}", "OK");
 }
@@ -603,6 +604,7 @@ test_http_parse_params(void)
 static void
 test_http_parse_errors(void)
 {
+	log_set_level((enum log_level)(LOG_LVL_ERR + 1));
 	conf_defaults();
 	/* Barong answers a malformed JSON body with 500. */
 	CU_ASSERT_EQUAL(pp("", "application/json", "{\"a\":"), -1);
@@ -631,6 +633,7 @@ test_http_parse_errors(void)
 	CU_ASSERT_EQUAL(http_parse_params(&r), -1);
 	CU_ASSERT_EQUAL(r.err.status, 413);
 	CU_ASSERT_STRING_EQUAL(r.err.keys[0], "server.payload_too_large");
+	log_set_level(LOG_LVL_INFO);
 }
 
 static void
@@ -662,7 +665,8 @@ test_http_replies(void)
 	http_start(env);
 	CU_ASSERT_EQUAL(http_reply_route_not_found(&r), 0);
 	CU_ASSERT_EQUAL(r.status, 404);
-	CU_ASSERT_EQUAL(r.out_len, strlen("{\"error\":\"Route is not found\"}"));
+	CU_ASSERT_EQUAL(r.out_len,
+	    strlen("{\"error\":\"Route is not found\"}"));
 	CU_ASSERT(memcmp(r.out, "{\"error\":\"Route is not found\"}",
 	    r.out_len) == 0);
 
@@ -680,7 +684,8 @@ test_http_replies(void)
 	http_start(env);
 	http_reply_error(&r);
 	CU_ASSERT_EQUAL(r.status, 500);
-	CU_ASSERT_STRING_EQUAL(r.out, "{\"errors\":[\"server.internal_error\"]}");
+	CU_ASSERT_STRING_EQUAL(r.out,
+	    "{\"errors\":[\"server.internal_error\"]}");
 
 	http_start(env);
 	CU_ASSERT_EQUAL(http_reply_json(&r, 200, NULL), 0);

@@ -29,7 +29,8 @@ q(const char *s, size_t max_pairs)
 		snprintf(out, sizeof(out), "ERR");
 	else
 		snprintf(out, sizeof(out), "%s", json_object_to_json_string_ext(
-		    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		    o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return out;
 }
@@ -469,7 +470,7 @@ test_utf8_cases(void)
 		{ "\xe0\x80\x80", 3, 0 },
 		{ "\xe0\x9f\xbf", 3, 0 },		/* overlong U+07FF */
 		{ "\xf0\x80\x80\x80", 4, 0 },
-		{ "\xf0\x8f\xbf\xbf", 4, 0 },		/* overlong U+FFFF */
+		{ "\xf0\x8f\xbf\xbf", 4, 0 },	/* overlong U+FFFF */
 		{ "\xed\xa0\x80", 3, 0 },		/* U+D800 */
 		{ "\xed\xbf\xbf", 3, 0 },		/* U+DFFF */
 		{ "\xed\xa0\xbd\xed\xb8\x80", 6, 0 },	/* CESU pair */
@@ -483,7 +484,7 @@ test_utf8_cases(void)
 		{ "\xe2\x82", 2, 0 },
 		{ "\xf0\x9f\x98", 3, 0 },
 		{ "a\xc3", 2, 0 },
-		{ "\xc3\x28", 2, 0 },			/* bad continuation */
+		{ "\xc3\x28", 2, 0 },		/* bad continuation */
 		{ "\xe2\x28\xa1", 3, 0 },
 		{ "\xe2\x82\x28", 3, 0 },
 		{ "\xf0\x28\x8c\xbc", 4, 0 },
