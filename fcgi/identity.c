@@ -289,7 +289,7 @@ session_create(struct req *r)
 	json_object_object_add(rec, "user", user_event_json(u));
 	json_object_object_add(rec, "user_ip", json_object_new_string(ip));
 	json_object_object_add(rec, "user_agent", json_new_string_or_null(
-	    http_header(r, "User-Agent")));
+	    http_user_agent(r)));
 	if (session_open(r, u->id, ip, &csrf) == -1 ||
 	    activity_record(r, u->id, "session", action, "succeed", NULL) ==
 	    -1 || outbox_enqueue(r->a, "session.create", u->id, rec, NULL) ==
@@ -706,7 +706,8 @@ start(void)
 		log_err("master_key_file: %s", err);
 		return -1;
 	}
-	if (clientip_start() == -1 || geoip_open(cfg.maxminddb_path) == -1)
+	if (clientip_start() == -1 || captcha_start() == -1 ||
+	    geoip_open(cfg.maxminddb_path) == -1)
 		return -1;
 	return db_open(cfg.db_conninfo);
 }

@@ -17,8 +17,6 @@
 #include "json.h"
 #include "log.h"
 
-/* Barong's column is varchar(255); longer agents are cut there. */
-#define AGENT_MAX_CHARS	255
 
 static const char suspicious[] = "Detected suspicious browser";
 
@@ -80,70 +78,13 @@ blank(const char *s)
 	return s == NULL || s[strspn(s, " \t\r\n\f\v")] == '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t		len, i;
-	unsigned	cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/*
- * The agent as stored: invalid UTF-8 bytes become '?', which PostgreSQL
- * would otherwise refuse (failing the whole login), and the text is cut
- * after AGENT_MAX_CHARS characters.
- */
-static const char *
-clean_agent(struct arena *a, const char *ua)
-{
-	const unsigned char	*s = (const unsigned char *)ua;
-	size_t			 n = strlen(ua), i = 0, o = 0, k, chars = 0;
-	char			*out = arena_alloc(a, n + 1);
-
-	while (i < n && chars < AGENT_MAX_CHARS) {
-		if ((k = utf8_seq(s + i, n - i)) == 0) {
-			out[o++] = '?';
-			i++;
-		} else {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-		}
-		chars++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static int
 insert(struct req *r, long long user_id, const char *target_uid,
     const char *category, const char *topic, const char *action,
     const char *result, json_object *data)
 {
-	const char	*ip = clientip_get(r), *ua = http_header(r, "User-Agent");
-	const char	*p[10];
+	const char	*ip = clientip_get(r), *p[10];
+	const char	*ua = http_user_agent(r);
 
 	if (blank(ua) || blank(ip))
 		return 0;	/* Barong's validations drop the row */
@@ -159,7 +100,7 @@ insert(struct req *r, long long user_id, const char *target_uid,
 	p[2] = category;
 	p[3] = ip;
 	p[4] = geoip_country_name(r->a, ip);
-	p[5] = clean_agent(r->a, ua);
+	p[5] = ua;
 	p[6] = topic;
 	p[7] = action;
 	p[8] = result;

@@ -20,6 +20,11 @@ struct req;
  * list is kept).
  */
 int		 captcha_set_protected(const char *const *endpoints, size_t n);
+/*
+ * Initialise libcurl; call at start-up, before dropping privileges or
+ * entering a sandbox.  Otherwise the first request does it.  0 or -1.
+ */
+int		 captcha_start(void);
 int		 captcha_is_protected(const char *endpoint);
 /*
  * Check r->input's captcha_response for endpoint.  0 when it passes, when

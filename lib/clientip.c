@@ -142,11 +142,13 @@ clientip_get(struct req *r)
 	struct cidr	 c, client;
 	char		 text[CIDR_STRLEN];
 
+	if (r->client_ip != NULL)
+		return r->client_ip;
 	if (parse_trimmed(peer, strlen(peer), &c) == -1)
-		return "";
+		return r->client_ip = "";
 	client = c;
 	if (is_trusted(&c)) {
-		h = strcmp(cfg.gateway, "akamai") == 0 ?
+		h = cfg.gateway != NULL && strcmp(cfg.gateway, "akamai") == 0 ?
 		    http_header(r, "True-Client-IP") : NULL;
 		if (h != NULL && parse_trimmed(h, strlen(h), &c) == 0)
 			client = c;
@@ -159,6 +161,6 @@ clientip_get(struct req *r)
 		}
 	}
 	if (cidr_format_addr(&client, text, sizeof(text)) == -1)
-		return "";
-	return arena_strdup(r->a, text);
+		return r->client_ip = "";
+	return r->client_ip = arena_strdup(r->a, text);
 }

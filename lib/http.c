@@ -84,6 +84,38 @@ http_remote_addr(const struct req *r)
 	return a != NULL ? a : "";
 }
 
+#define AGENT_MAX_CHARS	255
+
+const char *
+http_user_agent(struct req *r)
+{
+	const unsigned char	*s;
+	const char		*ua;
+	size_t			 n, i = 0, o = 0, k, chars = 0;
+	char			*out;
+
+	if (r->user_agent != NULL)
+		return r->user_agent;
+	if ((ua = http_header(r, "User-Agent")) == NULL)
+		return NULL;
+	s = (const unsigned char *)ua;
+	n = strlen(ua);
+	out = arena_alloc(r->a, n + 1);
+	while (i < n && chars < AGENT_MAX_CHARS) {
+		if ((k = parse_utf8_seq(s + i, n - i)) == 0) {
+			out[o++] = '?';
+			i++;
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		}
+		chars++;
+	}
+	out[o] = '\0';
+	return r->user_agent = out;
+}
+
 static const char *
 make_request_id(struct req *r)
 {

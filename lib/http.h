@@ -39,6 +39,8 @@ struct req {
 	const char	*query;		/* after '?', or "" */
 	const char	*content_type;	/* lower-cased media type, no params */
 	const char	*request_id;
+	const char	*client_ip;	/* clientip_get()'s answer, once made */
+	const char	*user_agent;	/* http_user_agent()'s answer */
 	const char	*body;
 	size_t		 body_len;
 	int		 body_too_large;
@@ -70,6 +72,11 @@ const char	*http_env(const struct req *, const char *);
 const char	*http_header(const struct req *, const char *);
 const char	*http_cookie(const struct req *, const char *);
 const char	*http_remote_addr(const struct req *);
+/*
+ * The User-Agent as it may be stored: invalid UTF-8 bytes become '?' and
+ * the text is cut after 255 characters (Barong's column); NULL if absent.
+ */
+const char	*http_user_agent(struct req *);
 
 void		 http_add_header(struct req *, const char *, const char *);
 int		 http_reply(struct req *, int, const char *, size_t);

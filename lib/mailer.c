@@ -149,7 +149,7 @@ enum delivery {
 
 static struct {
 	enum delivery	 kind;
-	char		 path[PATH_MAX];	/* file: DIR, sendmail: program */
+	char		 path[PATH_MAX];	/* file: DIR; sendmail: PATH */
 	char		 url[600];		/* smtp[s]://host:port */
 	long		 use_ssl;		/* CURLUSESSL_* */
 	int		 curl_ready;
@@ -964,9 +964,8 @@ mail_compose(struct arena *a, const struct mail_row *row,
 	const char	*host, *boundary, *s;
 
 	buf_init(&b, a, MAIL_MAX_MESSAGE);
-	host = cfg.sender_email != NULL &&
-	    (host = strchr(cfg.sender_email, '@')) != NULL ? host + 1 :
-	    "localhost";
+	host = cfg.sender_email != NULL ? strchr(cfg.sender_email, '@') : NULL;
+	host = host != NULL ? host + 1 : "localhost";
 	header_date(&b, row->created);
 	header_from(&b, a, cfg.sender_name, cfg.sender_email);
 	buf_printf(&b, "To: %s\r\n", m->to);
@@ -986,7 +985,8 @@ mail_compose(struct arena *a, const struct mail_row *row,
 		    token_clean(a, row->created_stamp));
 		buf_printf(&b, "Content-Type: multipart/alternative;\r\n"
 		    " boundary=\"%s\"\r\n\r\n", boundary);
-		buf_puts(&b, "This is a multi-part message in MIME format.\r\n");
+		buf_puts(&b, "This is a multi-part message in MIME "
+		    "format.\r\n");
 		buf_printf(&b, "\r\n--%s\r\n", boundary);
 		buf_puts(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
@@ -1071,42 +1071,69 @@ deliver_file(struct arena *a, long long id, const char *msg, size_t len,
 }
 
 /*
+ * The message in an unlinked temporary file (mode 0600, under $TMPDIR or
+ * /tmp), positioned at its start.  Returns the descriptor or -1.
+ */
+static int
+spool_message(struct arena *a, const char *p, size_t n, char *err,
+    size_t errlen)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		*path;
+	int		 fd, saved;
+
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	path = arena_printf(a, "%s/barong-mail.XXXXXX", dir);
+	if ((fd = mkstemp(path)) == -1) {
+		seterr(err, errlen, "sendmail: could not create a temporary "
+		    "file in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || write_all(fd, p, n) ==
+	    -1 || lseek(fd, 0, SEEK_SET) == -1) {
+		saved = errno;
+		close(fd);
+		seterr(err, errlen, "sendmail: could not spool the message: %s",
+		    strerror(saved));
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * sendmail: PATH -i -t with the message on stdin, LF line breaks (the
- * local convention).  No shell; the environment is inherited.  The
- * child's stdout goes to our stderr.  Exit status 0 is success; a child
- * that does not finish within MAIL_SENDMAIL_TIMEOUT is killed.
+ * local convention).  The message is spooled to a file first, so sendmail
+ * always reads it whole: were we killed while it runs, it would still see
+ * the complete message, never a truncated one ending at our death.  No
+ * shell; the environment is inherited; the child's stdout goes to our
+ * stderr.  Exit status 0 is success; a child still running after
+ * MAIL_SENDMAIL_TIMEOUT seconds is killed.
  */
 static int
 deliver_sendmail(struct arena *a, const char *msg, size_t len, char *err,
     size_t errlen)
 {
-	struct pollfd	 pfd;
 	char		*lf, *argv[4];
-	size_t		 i, n, off;
-	ssize_t		 w;
+	size_t		 i, n;
 	pid_t		 pid, r;
 	time_t		 deadline;
-	int		 fds[2], status, saved, flags, ms;
+	int		 fd, status, saved, ms;
 
 	lf = arena_alloc(a, len + 1);
 	for (i = n = 0; i < len; i++)
 		if (!(msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n'))
 			lf[n++] = msg[i];
-	/* Close-on-exec: only the dup2'ed copy reaches the child. */
-	if (pipe(fds) == -1) {
-		seterr(err, errlen, "sendmail: pipe: %s", strerror(errno));
+	if ((fd = spool_message(a, lf, n, err, errlen)) == -1)
 		return -1;
-	}
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	argv[0] = dl.path;
 	argv[1] = (char *)"-i";
 	argv[2] = (char *)"-t";
 	argv[3] = NULL;
 	if ((pid = fork()) == -1) {
 		saved = errno;
-		close(fds[0]);
-		close(fds[1]);
+		close(fd);
 		seterr(err, errlen, "sendmail: fork: %s", strerror(saved));
 		return -1;
 	}
@@ -1114,41 +1141,17 @@ deliver_sendmail(struct arena *a, const char *msg, size_t len, char *err,
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
-		if (fds[0] == STDIN_FILENO)
-			fcntl(fds[0], F_SETFD, 0);
-		else if (dup2(fds[0], STDIN_FILENO) == -1)
+		if (fd == STDIN_FILENO)
+			fcntl(fd, F_SETFD, 0);
+		else if (dup2(fd, STDIN_FILENO) == -1)
 			_exit(127);
 		if (dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
 			_exit(127);
 		execv(dl.path, argv);
 		_exit(127);
 	}
-	close(fds[0]);
+	close(fd);
 	deadline = time(NULL) + MAIL_SENDMAIL_TIMEOUT;
-	flags = fcntl(fds[1], F_GETFL);
-	if (flags != -1)
-		fcntl(fds[1], F_SETFL, flags | O_NONBLOCK);
-	saved = 0;
-	for (off = 0; off < n && saved == 0; ) {
-		pfd.fd = fds[1];
-		pfd.events = POLLOUT;
-		if (time(NULL) >= deadline) {
-			saved = ETIMEDOUT;
-			break;
-		}
-		if (poll(&pfd, 1, 1000) == -1 && errno != EINTR) {
-			saved = errno;
-			break;
-		}
-		w = write(fds[1], lf + off, n - off);
-		if (w == -1 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (w == -1)
-			saved = errno;	/* EPIPE: it exited early */
-		else
-			off += (size_t)w;
-	}
-	close(fds[1]);
 	for (ms = 1;; ms = ms < 50 ? ms * 2 : 50) {
 		r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
@@ -1181,11 +1184,6 @@ deliver_sendmail(struct arena *a, const char *msg, size_t len, char *err,
 	if (WIFSIGNALED(status)) {
 		seterr(err, errlen, "sendmail: %s killed by signal %d",
 		    dl.path, WTERMSIG(status));
-		return -1;
-	}
-	if (saved != 0) {
-		seterr(err, errlen, "sendmail: could not write the message: %s",
-		    strerror(saved));
 		return -1;
 	}
 	return 0;
@@ -1349,9 +1347,10 @@ parse_delivery(const char *spec, char *err, size_t errlen)
 {
 	struct stat	 st;
 	const char	*p;
-	int		 n;
+	int		 n, curl_ready = dl.curl_ready;
 
 	memset(&dl, 0, sizeof(dl));
+	dl.curl_ready = curl_ready;
 	if (spec == NULL || *spec == '\0') {
 		seterr(err, errlen, "mail_delivery is empty");
 		return -1;
@@ -1427,7 +1426,7 @@ mailer_start(char *err, size_t errlen)
 		}
 		dl.curl_ready = 1;
 	}
-	/* A sendmail that exits early must not kill us. */
+	/* A peer that goes away must not kill us (libcurl). */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }

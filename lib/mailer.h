@@ -7,11 +7,11 @@
  * back to English), composed as a MIME multipart/alternative message and
  * delivered by cfg.mail_delivery:
  *
- *	file:DIR			one DIR/<id>.eml per row, written atomically
- *	sendmail, sendmail:PATH		PATH -i -t, message on stdin, no shell
- *	smtp://host[:port]		libcurl; STARTTLS required unless the
- *					host is localhost or 127.0.0.1 / ::1
- *	smtps://host[:port]		libcurl, TLS from the start
+ *	file:DIR		one DIR/<id>.eml per row, written atomically
+ *	sendmail[:PATH]		PATH -i -t, message on stdin, no shell
+ *	smtp://host[:port]	libcurl; STARTTLS required unless the host
+ *				is localhost, 127.0.0.1 or [::1]
+ *	smtps://host[:port]	libcurl, TLS from the start
  *
  * Then, in the same transaction, the row becomes 'sent' and its token is
  * removed from the payload.  A failed delivery is retried with exponential

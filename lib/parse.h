@@ -32,5 +32,7 @@ int	parse_cookie(const char *header, const char *name, const char **value,
 	    size_t *vlen);
 /* UTF-8 validity (and no NUL); 1 if valid. */
 int	parse_utf8_valid(const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (n bytes at most), or 0. */
+size_t	parse_utf8_seq(const unsigned char *s, size_t n);
 
 #endif

@@ -109,7 +109,7 @@ session_open(struct req *r, long long user_id, const char *ip,
 	p[1] = arena_printf(r->a, "%lld", user_id);
 	p[2] = c;
 	p[3] = ip != NULL && *ip != '\0' ? ip : NULL;
-	p[4] = http_header(r, "User-Agent");
+	p[4] = http_user_agent(r);
 	p[5] = arena_printf(r->a, "%ld", cfg.session_expire_time);
 	if (db_exec(r->a, &st_insert, p) == NULL) {
 		crypto_wipe(token, sizeof(token));

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,21 +62,23 @@ static const struct db_stmt st_purge = { "throttle_purge",
 static const char *
 email_key(struct arena *a, const char *email)
 {
-	char	*low, hex[65];
-	size_t	 i, n;
-	int	 plain = 1;
+	unsigned char	*low;
+	char		 hex[65];
+	size_t		 i, n;
+	int		 plain = 1;
 
 	if (email == NULL || *email == '\0')
 		return NULL;
 	n = strlen(email);
-	low = arena_strdup(a, email);
+	low = (unsigned char *)arena_strdup(a, email);
 	for (i = 0; i < n; i++) {
-		low[i] = (char)tolower((unsigned char)low[i]);
-		if ((unsigned char)low[i] < 0x21 || (unsigned char)low[i] > 0x7e)
+		if (low[i] >= 'A' && low[i] <= 'Z')
+			low[i] += 'a' - 'A';	/* ASCII only, whatever the locale */
+		if (low[i] < 0x21 || low[i] > 0x7e)
 			plain = 0;
 	}
 	if (plain && n <= EMAIL_MAX)
-		return arena_printf(a, "email:%s", low);
+		return arena_printf(a, "email:%s", (char *)low);
 	crypto_sha256_hex(low, n, hex);
 	return arena_printf(a, "email-sha256:%s", hex);
 }

@@ -253,7 +253,7 @@ test_first_user(void)
 static void
 test_signup_confirm_login_logout(void)
 {
-	char		*body, *cookie = NULL, *cookie2 = NULL, *mail, *token;
+	char		*body, *bob, *cookie = NULL, *cookie2 = NULL, *mail, *token;
 	char		 req[4096];
 	json_object	*o;
 	struct ht_resp	 r;
@@ -276,10 +276,10 @@ test_signup_confirm_login_logout(void)
 	/* Referral by the new user's uid. */
 	snprintf(req, sizeof(req), "&refid=%s", jstr(o, "uid"));
 	free(signup("bob@example.com", req, 201, NULL));
-	ht_check(ht_match("\"referral_uid\":\"ID", (body = login(
-	    "bob@example.com", PW, NULL, 200, NULL))), "referral kept", "%s",
-	    body);
-	free(body);
+	bob = login("bob@example.com", PW, NULL, 200, NULL);
+	ht_check(ht_match("\"referral_uid\":\"ID", bob), "referral kept",
+	    "%s", bob);
+	free(bob);
 
 	/* The confirmation mail (Russian, as data.language says). */
 	mail = ht_mail_wait("alice@example.com", "confirmation_token=", 3000);

@@ -176,7 +176,8 @@ main(int argc, char *argv[])
 			continue;
 		}
 		if (mmdb_writer_insert(w, tok[0], o) == -1) {
-			fprintf(stderr, "%s: %s\n", where, mmdb_writer_error(w));
+			fprintf(stderr, "%s: %s\n", where,
+			    mmdb_writer_error(w));
 			rc = 1;
 		}
 		json_object_put(o);

@@ -443,7 +443,7 @@ test_format(void)
 	CU_ASSERT_STRING_EQUAL(buf, "2001:db8::/32");
 	CU_ASSERT_EQUAL(cidr_format_addr(&c, buf, sizeof(buf)), 0);
 	CU_ASSERT_STRING_EQUAL(buf, "2001:db8::");
-	CU_ASSERT_EQUAL(cidr_format_addr(&c, small, 10), -1);
+	CU_ASSERT_EQUAL(cidr_format_addr(&c, buf, 10), -1);
 	CU_ASSERT_EQUAL(cidr_parse(
 	    "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/127", &c), 0);
 	CU_ASSERT_EQUAL(cidr_format(&c, buf, sizeof(buf)), 0);

@@ -57,8 +57,8 @@ run(const struct ipcase *cases, size_t n)
 	for (i = 0; i < n; i++) {
 		got = client_of(a, &cases[i]);
 		if (strcmp(got, cases[i].want) != 0)
-			fprintf(stderr, "case %zu: peer %s xff %s cip %s tci %s:"
-			    " got \"%s\", want \"%s\"\n", i,
+			fprintf(stderr, "case %zu: peer %s xff %s cip %s "
+			    "tci %s: got \"%s\", want \"%s\"\n", i,
 			    cases[i].peer ? cases[i].peer : "-",
 			    cases[i].xff ? cases[i].xff : "-",
 			    cases[i].cip ? cases[i].cip : "-",
@@ -278,7 +278,11 @@ test_repeat(void)
 	y = clientip_get(&r);
 	CU_ASSERT_STRING_EQUAL(x, "1.2.3.4");
 	CU_ASSERT_STRING_EQUAL(y, "1.2.3.4");
+	/* Computed once per request: the same pointer, even if asked again. */
+	CU_ASSERT_PTR_EQUAL(x, y);
 	env[1] = "HTTP_X_FORWARDED_FOR=5.6.7.8";
+	CU_ASSERT_STRING_EQUAL(clientip_get(&r), "1.2.3.4");
+	r.client_ip = NULL;	/* a new request */
 	CU_ASSERT_STRING_EQUAL(clientip_get(&r), "5.6.7.8");
 	arena_free(a);
 }

@@ -1080,15 +1080,22 @@ test_sendmail(void)
 	CU_ASSERT(strstr(errbuf, "exited with status 75") != NULL);
 	unsetenv("FAIL");
 
-	/* A sendmail that does not read a large message: an error, no
-	 * SIGPIPE. */
-	spit(script, "#!/bin/sh\nexit 0\n", 0700);
+	/* A large message is read whole (it is spooled, not piped). */
+	spit(script, arena_printf(arena, "#!/bin/sh\nexec cat > '%s'\n",
+	    out), 0700);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	signal(SIGPIPE, SIG_IGN);
 	CU_ASSERT(deliver_sendmail(arena, big, strlen(big), errbuf,
+	    sizeof(errbuf)) == 0);
+	got = slurp(out);
+	CU_ASSERT(got != NULL && strcmp(got, big) == 0);
+
+	/* Not executable any more: "could not run". */
+	chmod(script, 0600);
+	CU_ASSERT(deliver_sendmail(arena, msg, strlen(msg), errbuf,
 	    sizeof(errbuf)) == -1);
-	CU_ASSERT(strstr(errbuf, "could not write") != NULL);
+	CU_ASSERT(strstr(errbuf, "could not run") != NULL);
+	chmod(script, 0700);
 
 	/* Killed by a signal. */
 	spit(script, "#!/bin/sh\nkill -9 $$\n", 0700);
