@@ -21,6 +21,7 @@ int		 jwt_set_expected(const char *iss, const char *aud);
 
 char		*jwt_sign(struct arena *, json_object *claims);
 
+/* Claims returned through claims_out are owned by the arena. */
 int		 jwt_verify(struct arena *, const char *token,
 		    const char *expect_sub, json_object **claims_out,
 		    const char **reason);

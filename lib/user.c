@@ -50,8 +50,10 @@ static const struct db_stmt st_username_taken = { "user_username_taken",
 static const struct db_stmt st_insert = { "user_insert",
 	"INSERT INTO users (uid, username, email, password_digest, data,"
 	" referral_id)"
-	" SELECT $1, $2, $3, $4, $5, $6::bigint"
-	" WHERE NOT EXISTS (SELECT 1 FROM service_accounts WHERE uid = $1)"
+	" SELECT $1::varchar, $2::varchar, $3::varchar, $4::varchar, $5::text,"
+	" $6::bigint"
+	" WHERE NOT EXISTS (SELECT 1 FROM service_accounts"
+	" WHERE uid = $1::varchar)"
 	" ON CONFLICT DO NOTHING RETURNING id", 6 };
 static const struct db_stmt st_set_role_state = { "user_set_role_state",
 	"UPDATE users SET role = $2, state = $3,"

@@ -100,10 +100,18 @@ ht_request(const char *method, const char *path, const char *ctype,
 	snprintf(url, sizeof(url), "%s%s", base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	/* Barong writes no activity for a request without a User-Agent. */
+	curl_easy_setopt(c, CURLOPT_USERAGENT, HT_USER_AGENT);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	/* lighttpd answers 411 to a POST without Content-Length. */
+	if (body == NULL && (strcmp(method, "POST") == 0 ||
+	    strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0)) {
+		body = "";
+		bodylen = 0;
+	}
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,

@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+#define HT_USER_AGENT	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 " \
+	"(KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+
 struct ht_resp {
 	long	 status;
 	char	*body;
