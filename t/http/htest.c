@@ -15,6 +15,24 @@
 #include "htest.h"
 
 static int	 passed, failed;
+
+/* Strings handed to tests that they do not free (ht_sql, ht_mail_wait). */
+static char	**kept;
+static size_t	  nkept;
+
+static char *
+keep(char *s)
+{
+	char	**k;
+
+	if (s == NULL)
+		return NULL;
+	if ((k = realloc(kept, (nkept + 1) * sizeof(*k))) == NULL)
+		return s;
+	kept = k;
+	kept[nkept++] = s;
+	return s;
+}
 static char	 base[512];
 
 const char *
@@ -40,6 +58,9 @@ ht_init(void)
 int
 ht_done(void)
 {
+	while (nkept > 0)
+		free(kept[--nkept]);
+	free(kept);
 	printf("%d passed, %d failed\n", passed, failed);
 	curl_global_cleanup();
 	return failed == 0 ? 0 : 1;
@@ -242,7 +263,7 @@ ht_set_cookie(const struct ht_resp *r, const char *name)
 	return NULL;
 }
 
-char *
+const char *
 ht_sql(const char *sql, const char *const *params, int n)
 {
 	static PGconn	*c;
@@ -262,11 +283,11 @@ ht_sql(const char *sql, const char *const *params, int n)
 		fprintf(stderr, "ht_sql: %s: %s", sql, PQerrorMessage(c));
 		exit(2);
 	}
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 &&
-	    !PQgetisnull(res, 0, 0))
-		out = strdup(PQgetvalue(res, 0, 0));
+	out = strdup(PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ?
+	    PQgetvalue(res, 0, 0) : "");
 	PQclear(res);
-	return out;
+	return keep(out);
 }
 
 /* Undo quoted-printable in place (soft breaks, =XX), for link searching. */
@@ -311,7 +332,7 @@ slurp(const char *path)
 	return buf;
 }
 
-char *
+const char *
 ht_mail_wait(const char *to, const char *needle, int ms)
 {
 	const char	*dir = getenv("BARONG_MAIL_DIR");
@@ -337,7 +358,7 @@ ht_mail_wait(const char *to, const char *needle, int ms)
 				if (strstr(text, hdr) != NULL &&
 				    strstr(text, needle) != NULL) {
 					closedir(dh);
-					return text;
+					return keep(text);
 				}
 				free(text);
 			}

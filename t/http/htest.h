@@ -47,10 +47,13 @@ const char	*ht_url(void);
 char		*ht_header(const struct ht_resp *, const char *name);
 /* The value of cookie name set by the response, malloc'd, or NULL. */
 char		*ht_set_cookie(const struct ht_resp *, const char *name);
-/* Run SQL against $BARONG_DB; the first field of the first row, malloc'd. */
-char		*ht_sql(const char *sql, const char *const *params, int n);
-/* Wait up to ms for a mail to `to` whose text contains `needle`. */
-char		*ht_mail_wait(const char *to, const char *needle, int ms);
+/*
+ * Run SQL against $BARONG_DB: the first field of the first row, or "".
+ * The string is kept until ht_done(); do not free it.
+ */
+const char	*ht_sql(const char *sql, const char *const *params, int n);
+/* Wait up to ms for a mail to `to` containing needle (kept; do not free). */
+const char	*ht_mail_wait(const char *to, const char *needle, int ms);
 /* Extract the value of a URL query parameter from text, malloc'd. */
 char		*ht_link_param(const char *text, const char *name);
 

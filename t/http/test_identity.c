@@ -254,7 +254,8 @@ test_first_user(void)
 static void
 test_signup_confirm_login_logout(void)
 {
-	char		*body, *bob, *cookie = NULL, *cookie2 = NULL, *mail, *token;
+	char		*body, *bob, *cookie = NULL, *cookie2 = NULL, *token;
+	const char	*mail;
 	char		 req[4096];
 	json_object	*o;
 	struct ht_resp	 r;
@@ -306,7 +307,6 @@ test_signup_confirm_login_logout(void)
 	    "status %ld %s", r.status, r.body);
 	ht_resp_free(&r);
 	free(token);
-	free(mail);
 
 	/* Login: wrong password, right password, fresh token each time. */
 	free(login("alice@example.com", "Wrong-pass1", NULL, 401, NULL));
@@ -380,8 +380,8 @@ test_states(void)
 		free(signup(email, NULL, 201, NULL));
 		p[0] = t[i].state;
 		p[1] = email;
-		free(ht_sql("UPDATE users SET state = $1 WHERE email = $2", p,
-		    2));
+		ht_sql("UPDATE users SET state = $1 WHERE email = $2", p,
+		    2);
 		b = login(email, "Wrong-pass1", NULL, 401, NULL);
 		ht_check(strcmp(b, "{\"errors\":[\"identity.session.invalid_"
 		    "params\"]}") == 0, "state hidden without password", "%s",
@@ -399,7 +399,8 @@ static void
 test_password_reset(void)
 {
 	struct ht_resp	 r;
-	char		*mail, *token, *old = NULL, req[4096];
+	char		*token, *old = NULL, req[4096];
+	const char	*mail;
 	const char	*p[1] = { "carol@example.com" };
 
 	free(signup("carol@example.com", NULL, 201, NULL));
@@ -439,7 +440,6 @@ test_password_reset(void)
 	free(login("carol@example.com", PW, NULL, 401, NULL));
 	free(login("carol@example.com", "New-pass-42x", NULL, 200, NULL));
 	free(token);
-	free(mail);
 	free(old);
 }
 
@@ -448,8 +448,8 @@ test_whitelink(void)
 {
 	struct ht_resp	r;
 
-	free(ht_sql("INSERT INTO whitelink_tokens (token, expires_at) VALUES"
-	    " ('wl-test-token', now() + interval '1 hour')", NULL, 0));
+	ht_sql("INSERT INTO whitelink_tokens (token, expires_at) VALUES"
+	    " ('wl-test-token', now() + interval '1 hour')", NULL, 0);
 	post(I "/users/access", "whitelink_token=wl-test-token", NULL, &r);
 	ht_check(r.status == 201 && strcmp(r.body, "1") == 0, "whitelink",
 	    "%ld %s", r.status, r.body);
