@@ -40,6 +40,7 @@
 
 #include "arena.h"
 #include "crypto.h"
+#include "fsutil.h"
 #include "log.h"
 
 #define GCM_IV_LEN	12
@@ -864,23 +865,6 @@ crypto_keyed_hash_hex(struct arena *a, const char *purpose,
 	return out;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Writes a new key file at path, mode 0600, with version 1 and an index
  * key, both fresh from RAND_bytes.  Never overwrites: an existing path is
@@ -918,7 +902,7 @@ crypto_keygen_file(const char *path)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1)
 		goto out;
-	if (fchmod(fd, 0600) == -1 || write_all(fd, text, (size_t)n) == -1 ||
+	if (fchmod(fd, 0600) == -1 || fs_write_all(fd, text, (size_t)n) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);

@@ -40,6 +40,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "db.h"
+#include "fsutil.h"
 #include "json.h"
 #include "log.h"
 #include "mailer.h"
@@ -1007,23 +1008,6 @@ mail_compose(struct arena *a, const struct mail_row *row,
 
 /* -------------------------------------------------------- deliver */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * file:DIR: DIR/<id>.eml, written to a temporary file, flushed, and
  * renamed over any earlier copy, so a reader sees one complete file per
@@ -1045,7 +1029,7 @@ deliver_file(struct arena *a, long long id, const char *msg, size_t len,
 		return -1;
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fchmod(fd, 0640) == -1 ||
-	    write_all(fd, msg, len) == -1 ||
+	    fs_write_all(fd, msg, len) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
@@ -1091,7 +1075,7 @@ spool_message(struct arena *a, const char *p, size_t n, char *err,
 		return -1;
 	}
 	unlink(path);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || write_all(fd, p, n) ==
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fs_write_all(fd, p, n) ==
 	    -1 || lseek(fd, 0, SEEK_SET) == -1) {
 		saved = errno;
 		close(fd);

@@ -17,7 +17,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <crypt.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -33,14 +32,15 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "crypto.h"
 #include "db.h"
 #include "labels.h"
 #include "log.h"
 #include "password.h"
 #include "seed.h"
+#include "user.h"
 #include "yamlfile.h"
 
-#define SEED_BCRYPT_COST	12	/* XXX take it from the config */
 #define SEED_UID_TRIES		16
 #define SEED_PASSWORD_TRIES	16
 #define SEED_LEVEL_MAX		1000
@@ -421,65 +421,6 @@ default_password(char *out, size_t outlen)
 	return -1;
 }
 
-/* bcrypt "$2b$" of pw; malloc'd, or NULL. */
-static char *
-hash_password(const char *pw, unsigned long cost)
-{
-	char	*setting, *hash, *ret = NULL;
-	void	*data = NULL;
-	int	 size = 0;
-
-	if ((setting = crypt_gensalt_ra("$2b$", cost, NULL, 0)) == NULL) {
-		log_err("could not make a bcrypt salt: %s", strerror(errno));
-		return NULL;
-	}
-	hash = crypt_ra(pw, setting, &data, &size);
-	if (hash == NULL || hash[0] == '*')
-		log_err("could not hash password: %s", strerror(errno));
-	else if ((ret = strdup(hash)) == NULL)
-		log_err("could not hash password: out of memory");
-	if (data != NULL) {
-		OPENSSL_cleanse(data, (size_t)size);
-		free(data);
-	}
-	free(setting);
-	return ret;
-}
-
-/*
- * <1-64 chars without @ or blanks>@<labels of letters, digits and inner
- * hyphens, dot-separated, the last one letters only>.
- * XXX a stand-in for the user module's validate_email.
- */
-static int
-email_valid(const char *e)
-{
-	const char	*at, *p, *last;
-
-	if ((at = strchr(e, '@')) == NULL || at == e || at - e > 64 ||
-	    strchr(at + 1, '@') != NULL)
-		return 0;
-	for (p = e; p < at; p++)
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			return 0;
-	last = at + 1;
-	for (p = at + 1; *p != '\0'; p++) {
-		if (*p == '.') {
-			if (p == last)
-				return 0;
-			last = p + 1;
-		} else if (!((*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-'))
-			return 0;
-	}
-	if (*last == '\0' || strlen(last) > 63)
-		return 0;
-	for (p = last; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			return 0;
-	return 1;
-}
 
 static const char *const user_keys[] = { "email", "level", "password",
 	"role", "state", "username", "data", "otp", "uid", NULL };
@@ -508,11 +449,12 @@ create_user(struct arena *a, json_object *e, const char *email, long level,
 	PGresult	*res, *levels = NULL;
 	const char	*p[9], *given_uid;
 	char		 uid[32], lvl[32], idbuf[32];
-	char		*digest;
+	char		 digest[CRYPTO_BCRYPT_MAX];
 	long long	 user_id = 0;
 	int		 i, tries, rc = 0;
 
-	if ((digest = hash_password(password, SEED_BCRYPT_COST)) == NULL)
+	if (crypto_bcrypt_hash(password, strlen(password), (int)cfg.bcrypt_cost,
+	    digest) == -1)
 		return -1;
 	if (db_begin() == -1)
 		goto out_abort;
@@ -596,8 +538,7 @@ abort:
 out_abort:
 	rc = -1;
 out:
-	OPENSSL_cleanse(digest, strlen(digest));
-	free(digest);
+	crypto_wipe(digest, sizeof(digest));
 	return rc;
 }
 
@@ -650,7 +591,7 @@ seed_users(struct arena *a, struct arena *keep, json_object *list,
 		}
 		if (!known)
 			return -1;
-		if (!email_valid(email)) {
+		if (!user_email_valid(email)) {
 			log_err("Can't create user %s: Email is invalid",
 			    email);
 			continue;

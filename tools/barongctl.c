@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
+#include "fsutil.h"
 #include "jwt.h"
 #include "log.h"
 #include "mailer.h"
@@ -374,23 +375,6 @@ dir_of(const char *path, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 
-static int
-write_all_fd(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Create path with mode (whatever the umask) holding len bytes of data;
  * never replaces an existing file.  Returns 0, or -1 with errno set and
@@ -404,7 +388,7 @@ write_new_file(const char *path, mode_t mode, const char *data, size_t len)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, mode)) == -1)
 		return -1;
-	if (fchmod(fd, mode) == -1 || write_all_fd(fd, data, len) == -1 ||
+	if (fchmod(fd, mode) == -1 || fs_write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
