@@ -54,6 +54,14 @@ struct config {
 	char	*kyc_provider;
 	char	*auth0_domain;
 	char	*auth0_client_id;
+	/* authorization (barong-authorize) */
+	char	*db_read_conninfo;
+	char	*authz_rules_file;
+	int	 csrf_protection;
+	long	 apikey_nonce_lifetime;	/* milliseconds */
+	long	 authz_reload_interval;	/* seconds */
+	long	 jwt_cache_ttl;		/* seconds a signed JWT is reused */
+	long	 session_renew_interval;	/* seconds between expiry writes */
 	/* client address, geography */
 	char	*trusted_proxies;
 	char	*gateway;
