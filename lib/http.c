@@ -314,9 +314,11 @@ http_status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
 	case 422: return "Unprocessable Entity";
+	case 423: return "Locked";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
-	default: return "Status";
+	case 471: return "Maintenance";
+	default: return status >= 400 && status < 500 ? "Refused" : "Status";
 	}
 }
