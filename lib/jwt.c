@@ -626,6 +626,9 @@ claim_word(struct arena *a, json_object *payload, const char *name)
 		e--;
 	for (w = e; w > s && !ruby_space((unsigned char)w[-1]); w--)
 		continue;
+	/* XXX a NUL would cut the word short, to "" at worst; Ruby differs. */
+	if (memchr(w, '\0', (size_t)(e - w)) != NULL)
+		return "received";
 	return arena_strndup(a, w, (size_t)(e - w));
 }
 

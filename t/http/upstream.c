@@ -15,12 +15,16 @@
  * "client_authorization" is HTTP_AUTHORIZATION when BARONG_AUTHORIZATION
  * was used, so a test can see whether a client's own header got through.
  *
- *	upstream [--listen unix:PATH|PATH|HOST:PORT]
+ *	upstream [--listen unix:PATH|PATH|HOST:PORT [--workers N]]
  *
  * Without --listen it serves the socket on fd 0, as lighttpd (bin-path)
- * and mod_fcgid start FastCGI programs.  libfcgi's FCGX_* calls only.
- * Not installed.
+ * and mod_fcgid start FastCGI programs.  With --workers, N child processes
+ * accept on the socket (bench/authz/run) and the parent only waits, ending
+ * them when it gets SIGTERM.  libfcgi's FCGX_* calls only.  Not installed.
  */
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,17 +114,64 @@ serve(FCGX_Request *r)
 	FCGX_PutS("}\n", r->out);
 }
 
+static volatile sig_atomic_t	stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * Fork n children that return to serve; the parent waits until SIGTERM or
+ * until a child dies, ends the others and exits.
+ */
+static void
+prefork(int n)
+{
+	struct sigaction	 sa;
+	pid_t			 pids[64];
+	int			 i, k = 0;
+
+	if (n > 64)
+		n = 64;
+	/* No SA_RESTART: SIGTERM must interrupt wait(). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	for (i = 0; i < n; i++) {
+		if ((pids[k] = fork()) == 0) {
+			signal(SIGTERM, SIG_DFL);
+			return;
+		}
+		if (pids[k] > 0)
+			k++;
+	}
+	if (!stop)
+		(void)wait(NULL);
+	for (i = 0; i < k; i++)
+		kill(pids[i], SIGTERM);
+	while (wait(NULL) > 0)
+		;
+	exit(0);
+}
+
 int
 main(int argc, char *argv[])
 {
 	FCGX_Request	 r;
 	const char	*addr = NULL;
-	int		 sock = 0;
+	int		 sock = 0, workers = 1;
 
-	if (argc == 3 && strcmp(argv[1], "--listen") == 0)
+	if (argc >= 3 && strcmp(argv[1], "--listen") == 0)
 		addr = argv[2];
-	else if (argc != 1) {
-		fprintf(stderr, "usage: upstream [--listen ADDR]\n");
+	if (argc == 5 && strcmp(argv[3], "--workers") == 0)
+		workers = atoi(argv[4]);
+	if ((argc != 1 && argc != 3 && argc != 5) || (argc > 1 && addr == NULL) ||
+	    workers < 1) {
+		fprintf(stderr, "usage: upstream [--listen ADDR [--workers N]]\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -139,6 +190,8 @@ main(int argc, char *argv[])
 			return 1;
 		}
 	}
+	if (workers > 1)
+		prefork(workers);
 	if (FCGX_InitRequest(&r, sock, 0) != 0) {
 		fprintf(stderr, "upstream: FCGX_InitRequest failed\n");
 		return 1;

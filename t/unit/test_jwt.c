@@ -540,6 +540,10 @@ test_word_claims(void)
 	W(n0, n1, sub, "[\"barong\"]", aud, jti, "[\"barong\"]");
 	W(n0, n1, sub, "[\"a\",\"b\"]", aud, jti, "\"b\"]");
 	W(n0, n1, sub, "{\"a\":null}", aud, jti, "{\"a\"=>nil}");
+	/* A NUL in the word: not a C string, so never "" (fuzz_jwt). */
+	W(n0, n1, sub, "\"a \\u0000b\"", aud, jti, "received");
+	W(n0, n1, sub, "\"x\\u0000\"", aud, jti, "received");
+	W(n0, n1, sub, "\"\\u0000 evil\"", aud, jti, "evil");
 	/* iat */
 	W(num(a, now + 600), n1, sub, iss, aud, jti, "iat");
 	W("\"1\"", n1, sub, iss, aud, jti, "iat");
