@@ -26,19 +26,13 @@
 
 #include <fcgiapp.h>
 
+#include "prefork.h"
+
 /* About the size of barong-authorize's tokens: RS256, 2048-bit key. */
 #define JWT_HEAD	"eyJhbGciOiJSUzI1NiJ9."
 #define JWT_LEN		640
 
 static char			 responder[1024], authorizer[1100];
-static volatile sig_atomic_t	 stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 make_answers(void)
@@ -57,37 +51,6 @@ make_answers(void)
 	snprintf(authorizer, sizeof(authorizer), "Status: 200 OK\r\n"
 	    "Variable-BARONG_AUTHORIZATION: Bearer %s\r\n"
 	    "Variable-REMOTE_USER: IDFL00R00000\r\n\r\n", jwt);
-}
-
-/* n children return to serve; the parent waits, then ends them. */
-static void
-prefork(int n)
-{
-	struct sigaction	 sa;
-	pid_t			 pids[64];
-	int			 i, k = 0;
-
-	if (n > 64)
-		n = 64;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	for (i = 0; i < n; i++) {
-		if ((pids[k] = fork()) == 0) {
-			signal(SIGTERM, SIG_DFL);
-			return;
-		}
-		if (pids[k] > 0)
-			k++;
-	}
-	if (!stop)
-		(void)wait(NULL);
-	for (i = 0; i < k; i++)
-		kill(pids[i], SIGTERM);
-	while (wait(NULL) > 0)
-		;
-	exit(0);
 }
 
 int

@@ -33,6 +33,8 @@
 
 #include <fcgiapp.h>
 
+#include "prefork.h"
+
 /* Append s as a JSON string (or null) to out, escaped. */
 static void
 put_json(FCGX_Stream *out, const char *s)
@@ -112,50 +114,6 @@ serve(FCGX_Request *r)
 	FCGX_PutS(",\"client_authorization\":", r->out);
 	put_json(r->out, gw != NULL ? hdr : NULL);
 	FCGX_PutS("}\n", r->out);
-}
-
-static volatile sig_atomic_t	stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/*
- * Fork n children that return to serve; the parent waits until SIGTERM or
- * until a child dies, ends the others and exits.
- */
-static void
-prefork(int n)
-{
-	struct sigaction	 sa;
-	pid_t			 pids[64];
-	int			 i, k = 0;
-
-	if (n > 64)
-		n = 64;
-	/* No SA_RESTART: SIGTERM must interrupt wait(). */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	for (i = 0; i < n; i++) {
-		if ((pids[k] = fork()) == 0) {
-			signal(SIGTERM, SIG_DFL);
-			return;
-		}
-		if (pids[k] > 0)
-			k++;
-	}
-	if (!stop)
-		(void)wait(NULL);
-	for (i = 0; i < k; i++)
-		kill(pids[i], SIGTERM);
-	while (wait(NULL) > 0)
-		;
-	exit(0);
 }
 
 int
