@@ -23,9 +23,8 @@
 /*
  * Configuration, keys, the rules file, client address and GeoIP.  The
  * database is opened lazily: the permissions and restrictions are read
- * and LISTEN barong_authz and barong_sessions (the session cache of
- * lib/authz.c) are issued by each process on its first request (after a
- * --workers prefork, every worker needs its own connection).
+ * and LISTEN barong_authz is issued by each process on its first request
+ * (after a --workers prefork, every worker needs its own connection).
  */
 static int
 start(void)

@@ -4,9 +4,7 @@
  * Everything a decision needs that does not depend on the request is in
  * memory (lib/policy.c: rules, permissions, restrictions); what does is
  * read with one query (the session with its user, or the API key with its
- * holder; a session read a moment ago comes from a small per-process
- * cache that notifications on barong_sessions keep honest, see authz.h).
- * Nothing of the request is parsed beyond its URI, its cookie
+ * holder).  Nothing of the request is parsed beyond its URI, its cookie
  * and the few headers looked at, except when an admin activity row must
  * be written (an RBAC denial or an AUDIT permission), which needs the
  * request's parameters.
@@ -47,162 +45,21 @@
 
 /*
  * The session named by the cookie and its user, in one indexed lookup
- * (sessions_token_sha256_key).  How long the session has left and since
- * when it was last seen are computed with the database's clock, which
- * every web host shares, and moved to this process's monotonic clock.
+ * (sessions_token_sha256_key).  "live" and "renew" are computed with the
+ * database's clock, which every web host shares.
  */
 static const struct db_stmt st_session = { "authz_session",
 	"SELECT s.id, s.csrf_token, s.user_ip, s.user_agent,"
-	" extract(epoch FROM s.expires_at - now())::float8,"
-	" extract(epoch FROM now() - s.last_seen_at)::float8,"
+	" s.expires_at > now(),"
+	" s.last_seen_at <= now() - make_interval(secs => $2::bigint),"
 	" u.id, u.uid, u.email, u.role, u.level, u.state, u.referral_id,"
 	" u.username"
 	" FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
-	" WHERE s.token_sha256 = decode($1, 'hex')", 1 };
+	" WHERE s.token_sha256 = decode($1, 'hex')", 2 };
 static const struct db_stmt st_renew = { "authz_session_renew",
 	"UPDATE sessions SET expires_at = now() +"
 	" make_interval(secs => $2::bigint), last_seen_at = now()"
 	" WHERE id = $1::bigint", 2 };
-
-/* ------------------------------------------------------ session cache */
-
-struct sesscache_slot {
-	int			 used;
-	char			 digest[65];
-	double			 cached_at;
-	struct authz_srow	 row;	/* strings malloc'd */
-};
-
-static struct sesscache_slot	 sesscache[AUTHZ_SESSCACHE_SIZE];
-
-static double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t
-sesscache_index(const char *digest)
-{
-	size_t	i, h = 0;
-
-	for (i = 0; i < 8 && digest[i] != '\0'; i++)
-		h = h * 16 + (size_t)(digest[i] >= 'a' ? digest[i] - 'a' + 10 :
-		    digest[i] - '0');
-	return h % AUTHZ_SESSCACHE_SIZE;
-}
-
-static void
-sesscache_drop(struct sesscache_slot *e)
-{
-	struct authz_srow	*w = &e->row;
-
-	if (!e->used)
-		return;
-	free((char *)w->csrf_token);
-	free((char *)w->user_ip);
-	free((char *)w->user_agent);
-	free((char *)w->uid);
-	free((char *)w->email);
-	free((char *)w->role);
-	free((char *)w->state);
-	free((char *)w->username);
-	memset(e, 0, sizeof(*e));
-}
-
-static char *
-dup_or_null(const char *s, int *fail)
-{
-	char	*d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*fail = 1;
-	return d;
-}
-
-const struct authz_srow *
-authz_sesscache_get(const char *digest, double now)
-{
-	struct sesscache_slot	*e = &sesscache[sesscache_index(digest)];
-
-	if (!e->used || strcmp(e->digest, digest) != 0)
-		return NULL;
-	if (now < e->cached_at || now - e->cached_at >= AUTHZ_SESSCACHE_TTL) {
-		sesscache_drop(e);
-		return NULL;
-	}
-	return &e->row;
-}
-
-void
-authz_sesscache_put(const char *digest, const struct authz_srow *row,
-    double now)
-{
-	struct sesscache_slot	*e = &sesscache[sesscache_index(digest)];
-	struct authz_srow	*w = &e->row;
-	int			 fail = 0;
-
-	if (strlen(digest) != TOKEN_HEX)
-		return;
-	sesscache_drop(e);
-	*w = *row;
-	w->csrf_token = dup_or_null(row->csrf_token, &fail);
-	w->user_ip = dup_or_null(row->user_ip, &fail);
-	w->user_agent = dup_or_null(row->user_agent, &fail);
-	w->uid = dup_or_null(row->uid, &fail);
-	w->email = dup_or_null(row->email, &fail);
-	w->role = dup_or_null(row->role, &fail);
-	w->state = dup_or_null(row->state, &fail);
-	w->username = dup_or_null(row->username, &fail);
-	memcpy(e->digest, digest, sizeof(e->digest));
-	e->cached_at = now;
-	e->used = 1;
-	if (fail || w->csrf_token == NULL || w->uid == NULL ||
-	    w->email == NULL || w->role == NULL || w->state == NULL)
-		sesscache_drop(e);
-}
-
-void
-authz_sesscache_notify(const char *payload)
-{
-	size_t		 i;
-	long long	 uid = 0;
-	int		 all = *payload == '\0', user = 0;
-	char		*end;
-
-	if (strncmp(payload, "user:", 5) == 0) {
-		uid = strtoll(payload + 5, &end, 10);
-		user = 1;
-		if (end == payload + 5 || *end != '\0')
-			all = 1;	/* not understood: forget everything */
-	} else if (!all && strlen(payload) != TOKEN_HEX)
-		all = 1;
-	if (!all && !user) {
-		i = sesscache_index(payload);
-		if (sesscache[i].used && strcmp(sesscache[i].digest,
-		    payload) == 0)
-			sesscache_drop(&sesscache[i]);
-		return;
-	}
-	for (i = 0; i < AUTHZ_SESSCACHE_SIZE; i++)
-		if (all || sesscache[i].row.user_id == uid)
-			sesscache_drop(&sesscache[i]);
-}
-
-size_t
-authz_sesscache_count(void)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < AUTHZ_SESSCACHE_SIZE; i++)
-		n += sesscache[i].used != 0;
-	return n;
-}
 
 int
 authz_start(void)
@@ -499,78 +356,23 @@ nullable(PGresult *res, int col)
 /* ------------------------------------------------------ cookie sessions */
 
 /*
- * Whether the session row is bound to r (authz.md §3.2 #5): the same
- * User-Agent (both absent counts as the same), not expired at now, and a
- * client address in the /16 (IPv4) or /96 (IPv6) of the stored one.  A
+ * Whether the session row of st_session is bound to r (authz.md §3.2 #5):
+ * the same User-Agent (both absent counts as the same), not expired, and
+ * a client address in the /16 (IPv4) or /96 (IPv6) of the stored one.  A
  * session stored without an address is bound to nothing.
  */
 static int
-session_bound(struct req *r, const struct authz_srow *w, double now)
+session_bound(struct req *r, PGresult *res)
 {
-	const char	*ua = http_user_agent(r), *sua = w->user_agent;
+	const char	*ua = http_user_agent(r), *sua = nullable(res, 3);
+	const char	*sip = nullable(res, 2);
 
 	if ((ua == NULL) != (sua == NULL) || (ua != NULL &&
 	    strcmp(ua, sua) != 0))
 		return 0;
-	if (!(w->expires > now))
+	if (*PQgetvalue(res, 0, 4) != 't')
 		return 0;
-	return w->user_ip != NULL && authz_same_network(w->user_ip,
-	    clientip_get(r));
-}
-
-static int
-renew_due(const struct authz_srow *w, double now)
-{
-	return now - w->last_seen >= (double)cfg.session_renew_interval;
-}
-
-/*
- * The session of digest: from the cache when its entry would pass without
- * a write, else from the database (cached when read from the primary).
- * 0 found, 1 none, -1 error.
- */
-static int
-session_lookup(struct req *r, const char *digest, double now,
-    struct authz_srow *w)
-{
-	const struct authz_srow	*c = NULL;
-	PGresult		*res;
-	const char		*p[1];
-	int			 caching;
-
-	caching = policy_listening();
-	if (caching && (c = authz_sesscache_get(digest, now)) != NULL &&
-	    session_bound(r, c, now) && !renew_due(c, now)) {
-		*w = *c;
-		return 0;
-	}
-	p[0] = digest;
-	if ((res = dbread_find(r->a, &st_session, p)) == NULL)
-		return -1;
-	if (PQntuples(res) != 1)
-		return 1;
-	memset(w, 0, sizeof(*w));
-	w->sid = to_ll(PQgetvalue(res, 0, 0));
-	w->csrf_token = PQgetvalue(res, 0, 1);
-	w->user_ip = nullable(res, 2);
-	w->user_agent = nullable(res, 3);
-	w->expires = now + strtod(PQgetvalue(res, 0, 4), NULL);
-	w->last_seen = now - strtod(PQgetvalue(res, 0, 5), NULL);
-	if (PQgetisnull(res, 0, 6))
-		return 0;		/* uid NULL: a deleted user */
-	w->user_id = to_ll(PQgetvalue(res, 0, 6));
-	w->uid = PQgetvalue(res, 0, 7);
-	w->email = PQgetvalue(res, 0, 8);
-	w->role = PQgetvalue(res, 0, 9);
-	w->level = strtol(PQgetvalue(res, 0, 10), NULL, 10);
-	w->state = PQgetvalue(res, 0, 11);
-	w->has_referral = !PQgetisnull(res, 0, 12);
-	w->referral_id = w->has_referral ? to_ll(PQgetvalue(res, 0, 12)) : 0;
-	w->username = nullable(res, 13);
-	/* A replica may still show a session the primary has deleted. */
-	if (caching && !dbread_used_replica())
-		authz_sesscache_put(digest, w, now);
-	return 0;
+	return sip != NULL && authz_same_network(sip, clientip_get(r));
 }
 
 /*
@@ -582,11 +384,11 @@ session_lookup(struct req *r, const char *digest, double now,
 static int
 cookie_subject(struct req *r, struct authz_subject *s)
 {
-	const char		*cookie, *csrf = NULL, *p[2];
-	char			 digest[65];
-	struct authz_srow	 w;
-	double			 now = 0;
-	int			 need_csrf, found = 0, rc;
+	const char	*cookie, *csrf = NULL, *p[2];
+	char		 digest[65];
+	PGresult	*res = NULL;
+	long long	 sid;
+	int		 need_csrf, found = 0;
 
 	need_csrf = cfg.csrf_protection && csrf_method(r->method);
 	if (need_csrf && (csrf = http_header(r, "X-CSRF-Token")) == NULL)
@@ -594,58 +396,53 @@ cookie_subject(struct req *r, struct authz_subject *s)
 	cookie = http_cookie(r, cfg.session_name);
 	if (cookie != NULL && token_wellformed(cookie)) {
 		crypto_sha256_hex(cookie, TOKEN_HEX, digest);
-		now = mono_now();
-		if ((rc = session_lookup(r, digest, now, &w)) == -1)
+		p[0] = digest;
+		p[1] = arena_printf(r->a, "%ld", cfg.session_renew_interval);
+		if ((res = dbread_find(r->a, &st_session, p)) == NULL)
 			return err_internal(r, "could not look up the session");
-		found = rc == 0;
+		found = PQntuples(res) == 1;
 	}
 	if (need_csrf && (!found || !crypto_eq(csrf, strlen(csrf),
-	    w.csrf_token, strlen(w.csrf_token))))
+	    PQgetvalue(res, 0, 1), strlen(PQgetvalue(res, 0, 1)))))
 		return err_set(r, 401, "authz.csrf_token_mismatch", NULL);
 	if (!found)
 		return err_set(r, 401, "authz.invalid_session", NULL);
-	if (w.uid == NULL)
+	sid = to_ll(PQgetvalue(res, 0, 0));
+	if (PQgetisnull(res, 0, 6))
 		return err_set(r, 401, "authz.invalid_session",
 		    "session of a deleted user");
-	s->id = w.user_id;
-	s->uid = arena_strdup(r->a, w.uid);
+	s->id = to_ll(PQgetvalue(res, 0, 6));
+	s->uid = PQgetvalue(res, 0, 7);
 
-	if (!session_bound(r, &w, now)) {
-		authz_sesscache_notify(digest);
-		if (session_destroy(r->a, w.sid) == -1)
+	if (!session_bound(r, res)) {
+		if (session_destroy(r->a, sid) == -1)
 			return err_internal(r, "could not destroy a "
 			    "mismatched session");
 		return err_set(r, 401, "authz.client_session_mismatch",
 		    "session of %s ended: %s", s->uid,
-		    !(w.expires > now) ? "expired" :
+		    *PQgetvalue(res, 0, 4) != 't' ? "expired" :
 		    "agent or address changed");
 	}
 	/* Renewal, written only when due (cfg.session_renew_interval). */
-	if (renew_due(&w, now)) {
-		p[0] = arena_printf(r->a, "%lld", w.sid);
+	if (*PQgetvalue(res, 0, 5) == 't') {
+		p[0] = arena_printf(r->a, "%lld", sid);
 		p[1] = arena_printf(r->a, "%ld", cfg.session_expire_time);
 		if (db_exec(r->a, &st_renew, p) == NULL)
 			log_warn("could not renew the session of %s", s->uid);
-		else if (authz_sesscache_get(digest, now) != NULL) {
-			w.expires = now + (double)cfg.session_expire_time;
-			w.last_seen = now;
-			authz_sesscache_put(digest, &w, now);
-		}
 	}
-	s->state = arena_strdup(r->a, w.state);
+	s->state = PQgetvalue(res, 0, 11);
 	if (!state_ok(s->state))
 		return err_set(r, 401, "authz.user_not_active",
 		    "user %s is %s", s->uid, s->state);
 	s->service_account = 0;
-	s->email = arena_strdup(r->a, w.email);
-	s->role = arena_strdup(r->a, w.role);
-	s->level = w.level;
-	s->has_referral = w.has_referral;
-	s->referral_id = w.referral_id;
-	s->username = w.username != NULL ? arena_strdup(r->a, w.username) :
-	    NULL;
+	s->email = PQgetvalue(res, 0, 8);
+	s->role = PQgetvalue(res, 0, 9);
+	s->level = strtol(PQgetvalue(res, 0, 10), NULL, 10);
+	s->has_referral = !PQgetisnull(res, 0, 12);
+	s->referral_id = s->has_referral ? to_ll(PQgetvalue(res, 0, 12)) : 0;
+	s->username = nullable(res, 13);
 	s->cache_kind = JWTCACHE_SESSION;
-	s->cache_id = w.sid;
+	s->cache_id = sid;
 	return 0;
 }
 
@@ -789,7 +586,6 @@ authz_decide(struct req *r, struct authz_result *res)
 		return err_set(r, 401, "authz.permission_denied",
 		    "NUL byte in the path");
 	res->path = path;
-	policy_listen_also(AUTHZ_SESSCACHE_CHANNEL, authz_sesscache_notify);
 	if (policy_refresh() == -1)
 		return err_internal(r, "authz policy not loaded");
 	if (strcmp(path, ACCESS_PATH) != 0 && policy_restrict(r->a, path,

@@ -112,47 +112,4 @@ const char	*authz_activity_action(const char *method);
 /* Whether a and b are in one /16 (IPv4) or /96 (IPv6) network. */
 int		 authz_same_network(const char *a, const char *b);
 
-/*
- * The per-process cache of session lookups: the sessions-and-users row a
- * cookie decision needs, by the hex SHA-256 of the token, for at most
- * AUTHZ_SESSCACHE_TTL seconds and in AUTHZ_SESSCACHE_SIZE slots (a slot
- * taken by another token is replaced).  Used only while LISTENing on
- * AUTHZ_SESSCACHE_CHANNEL (sql/013_session_notify.sql): a notification
- * drops the entry it names.  Every per-request check still runs on the
- * row; a hit whose checks would write (renew, destroy) reads it again.
- * Times are seconds of the monotonic clock; a row's expires and last_seen
- * are the database's, moved to that clock when read.
- */
-#define AUTHZ_SESSCACHE_CHANNEL	"barong_sessions"
-#define AUTHZ_SESSCACHE_SIZE	1024
-#define AUTHZ_SESSCACHE_TTL	5	/* seconds */
-
-struct authz_srow {
-	long long	 sid;
-	long long	 user_id;
-	const char	*csrf_token;
-	const char	*user_ip;	/* NULL: none */
-	const char	*user_agent;	/* NULL: none */
-	double		 expires;
-	double		 last_seen;
-	const char	*uid;
-	const char	*email;
-	const char	*role;
-	long		 level;
-	const char	*state;
-	int		 has_referral;
-	long long	 referral_id;
-	const char	*username;	/* NULL: none */
-};
-
-/* The entry for digest (64 hex) cached at most TTL before now, or NULL. */
-const struct authz_srow	*authz_sesscache_get(const char *digest,
-			    double now);
-/* Cache a copy of row (strings are copied). */
-void		 authz_sesscache_put(const char *digest,
-		    const struct authz_srow *, double now);
-/* A notification: "<digest>" drops it, "user:<id>" the user's, "" all. */
-void		 authz_sesscache_notify(const char *payload);
-size_t		 authz_sesscache_count(void);
-
 #endif

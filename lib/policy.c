@@ -503,34 +503,13 @@ fail:
 	return -1;
 }
 
-static const char	*also_channel;
-static int		 drained;	/* the last drain succeeded */
-static void		(*also_fn)(const char *);
-
 static void
 on_notify(const char *channel, const char *payload, void *arg)
 {
+	(void)payload;
 	(void)arg;
 	if (strcmp(channel, POLICY_CHANNEL) == 0)
 		dirty = 1;
-	else if (also_channel != NULL && strcmp(channel, also_channel) == 0)
-		also_fn(payload != NULL ? payload : "");
-}
-
-void
-policy_listen_also(const char *channel, void (*fn)(const char *))
-{
-	if (also_channel == channel && also_fn == fn)
-		return;
-	also_channel = channel;
-	also_fn = fn;
-	listening = 0;		/* LISTEN again, on both */
-}
-
-int
-policy_listening(void)
-{
-	return listening && drained;
 }
 
 int
@@ -542,24 +521,15 @@ policy_refresh(void)
 	if (!listening) {
 		if (now < retry_at)
 			return cur != NULL ? 0 : -1;
-		if (db_listen(POLICY_CHANNEL) == 0 && (also_channel == NULL ||
-		    db_listen(also_channel) == 0)) {
+		if (db_listen(POLICY_CHANNEL) == 0) {
 			listening = 1;
-			drained = 1;
 			dirty = 1;
-			if (also_fn != NULL)
-				also_fn("");
 		} else {
 			retry_at = now + 1;
 			return cur != NULL ? 0 : -1;
 		}
-	} else if (db_notifications(on_notify, NULL) == -1) {
-		/* Notifications may be lost: forget, and do not cache. */
-		if (drained && also_fn != NULL)
-			also_fn("");
-		drained = 0;
 	} else
-		drained = 1;
+		(void)db_notifications(on_notify, NULL);
 	if ((cur == NULL || dirty || now - loaded_at >=
 	    cfg.authz_reload_interval) && now >= retry_at) {
 		/* A notification during the load marks it dirty again. */

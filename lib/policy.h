@@ -89,18 +89,6 @@ int		 policy_load(void);
  * -1 when none could ever be loaded.
  */
 int		 policy_refresh(void);
-/*
- * One more channel for policy_refresh() to LISTEN on (with POLICY_CHANNEL,
- * both or neither) and drain: fn gets each of its payloads, "" after a
- * reconnect and once when the LISTEN is first issued.
- */
-void		 policy_listen_also(const char *channel,
-		    void (*fn)(const char *payload));
-/*
- * Whether policy_refresh() is LISTENing (on both channels) and its last
- * drain of notifications succeeded.
- */
-int		 policy_listening(void);
 /* Forget the tables, the LISTEN state and the clocks (tests). */
 void		 policy_reset(void);
 /* How many reloads from the database succeeded (tests, logs). */

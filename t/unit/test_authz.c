@@ -670,92 +670,6 @@ test_secret(void)
 	arena_free(a);
 }
 
-/* --------------------------------------------------------- session cache */
-
-static void
-test_sesscache(void)
-{
-	const struct authz_srow	*g;
-	struct authz_srow	 w;
-	char			 d1[65], d2[65], d3[65];
-	double			 now = 1000.0;
-
-	memset(d1, 'a', 64);
-	memset(d2, 'b', 64);
-	memset(d3, 'c', 64);
-	d1[64] = d2[64] = d3[64] = '\0';
-	authz_sesscache_notify("");
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 0);
-	memset(&w, 0, sizeof(w));
-	w.sid = 7;
-	w.user_id = 42;
-	w.csrf_token = "csrf";
-	w.user_ip = "198.51.1.1";
-	w.user_agent = NULL;
-	w.expires = now + 100;
-	w.last_seen = now;
-	w.uid = "IDUSER1";
-	w.email = "u@x.invalid";
-	w.role = "member";
-	w.level = 2;
-	w.state = "active";
-	w.username = NULL;
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d1, now));
-	authz_sesscache_put(d1, &w, now);
-	/* hit: a copy */
-	g = authz_sesscache_get(d1, now + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
-	CU_ASSERT_PTR_NOT_EQUAL(g->uid, w.uid);
-	CU_ASSERT_STRING_EQUAL(g->uid, "IDUSER1");
-	CU_ASSERT_STRING_EQUAL(g->csrf_token, "csrf");
-	CU_ASSERT_PTR_NULL(g->user_agent);
-	CU_ASSERT_EQUAL(g->sid, 7);
-	CU_ASSERT_EQUAL(g->level, 2);
-	CU_ASSERT(g->expires == now + 100);
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d2, now + 1));
-	/* expiry: at most AUTHZ_SESSCACHE_TTL seconds; clock back: miss */
-	CU_ASSERT_PTR_NOT_NULL(authz_sesscache_get(d1,
-	    now + AUTHZ_SESSCACHE_TTL - 0.01));
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d1, now - 1));
-	authz_sesscache_put(d1, &w, now);
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d1,
-	    now + AUTHZ_SESSCACHE_TTL));
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 0);
-	/* drop by token */
-	authz_sesscache_put(d1, &w, now);
-	authz_sesscache_put(d2, &w, now);
-	w.user_id = 43;
-	authz_sesscache_put(d3, &w, now);
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 3);
-	authz_sesscache_notify(d2);
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d2, now));
-	CU_ASSERT_PTR_NOT_NULL(authz_sesscache_get(d1, now));
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 2);
-	/* drop by user */
-	authz_sesscache_put(d2, &w, now);
-	authz_sesscache_notify("user:42");
-	CU_ASSERT_PTR_NULL(authz_sesscache_get(d1, now));
-	CU_ASSERT_PTR_NOT_NULL(authz_sesscache_get(d2, now));
-	CU_ASSERT_PTR_NOT_NULL(authz_sesscache_get(d3, now));
-	authz_sesscache_notify("user:4");
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 2);
-	/* drop all: empty or not understood */
-	authz_sesscache_notify("");
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 0);
-	authz_sesscache_put(d1, &w, now);
-	authz_sesscache_notify("user:x");
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 0);
-	authz_sesscache_put(d1, &w, now);
-	authz_sesscache_notify("junk");
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 0);
-	/* bounded: one slot per token hash, replaced */
-	authz_sesscache_put(d1, &w, now);
-	d1[63] = 'd';
-	authz_sesscache_put(d1, &w, now);
-	CU_ASSERT_EQUAL(authz_sesscache_count(), 1);
-	authz_sesscache_notify("");
-}
-
 /* ------------------------------------------------------------ JWT cache */
 
 static void
@@ -1874,7 +1788,6 @@ static const struct unit_test tests[] = {
 	{ "nonce value and window", test_nonce },
 	{ "sealed API key secrets", test_secret },
 	{ "JWT cache", test_jwtcache },
-	{ "session cache", test_sesscache },
 	{ "activity topic and action", test_activity_words },
 	{ "refusal replies and repeats", test_refusal_replies },
 	{ "database: set up (BARONG_TEST_DB)", db_setup },
