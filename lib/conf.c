@@ -136,6 +136,42 @@ static const struct key keys[] = {
 	    86400 * 7, NULL },
 	{ "api_cors_allow_credentials", K_BOOL,
 	    OFF(api_cors_allow_credentials), "false", 0, 0, NULL },
+	/* resource and admin: the bearer JWT the authorize step signs */
+	{ "jwt_issuer", K_STR, OFF(jwt_issuer), "barong", 0, 0, NULL },
+	{ "jwt_audience", K_STR, OFF(jwt_audience), "barong", 0, 0, NULL },
+	{ "api_data_masking_enabled", K_BOOL, OFF(api_data_masking_enabled),
+	    "true", 0, 0, NULL },
+	/* phones */
+	{ "phone_sms_dir", K_STR, OFF(phone_sms_dir), "", 0, 0, NULL },
+	{ "phone_command", K_STR, OFF(phone_command), "", 0, 0, NULL },
+	{ "sms_content_template", K_STR, OFF(sms_content_template),
+	    "Your verification code for Barong: {{code}}", 0, 0, NULL },
+	{ "twilio_account_sid", K_STR, OFF(twilio_account_sid), "", 0, 0,
+	    NULL },
+	{ "twilio_auth_token", K_STR, OFF(twilio_auth_token), "", 0, 0, NULL },
+	{ "twilio_phone_number", K_STR, OFF(twilio_phone_number), "", 0, 0,
+	    NULL },
+	{ "twilio_service_sid", K_STR, OFF(twilio_service_sid), "", 0, 0,
+	    NULL },
+	{ "twilio_api_url", K_STR, OFF(twilio_api_url),
+	    "https://api.twilio.com", 0, 0, NULL },
+	{ "twilio_verify_url", K_STR, OFF(twilio_verify_url),
+	    "https://verify.twilio.com", 0, 0, NULL },
+	/* documents */
+	{ "upload_dir", K_STR, OFF(upload_dir), LOCALSTATEDIR "/lib/barong/uploads",
+	    0, 0, NULL },
+	{ "upload_size_max_range", K_INT, OFF(upload_size_max_range), "10", 1,
+	    1024, NULL },
+	{ "upload_size_min_range", K_INT, OFF(upload_size_min_range), "1", 0,
+	    1024L * 1024 * 1024, NULL },
+	{ "upload_extension_whitelist", K_STR, OFF(upload_extension_whitelist),
+	    "jpg,jpeg,png,pdf", 0, 0, NULL },
+	{ "doc_num_limit", K_INT, OFF(doc_num_limit), "10", 1, 1000, NULL },
+	{ "required_docs_expire", K_BOOL, OFF(required_docs_expire), "true",
+	    0, 0, NULL },
+	/* admin */
+	{ "abilities_file", K_STR, OFF(abilities_file),
+	    PKGDATADIR "/abilities.yml", 0, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, NULL }
 };
 

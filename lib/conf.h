@@ -89,6 +89,29 @@ struct config {
 	char	*api_cors_origins;
 	long	 api_cors_max_age;
 	int	 api_cors_allow_credentials;
+	/* resource and admin */
+	char	*jwt_issuer;
+	char	*jwt_audience;
+	int	 api_data_masking_enabled;
+	/* phones */
+	char	*phone_sms_dir;
+	char	*phone_command;
+	char	*sms_content_template;
+	char	*twilio_account_sid;
+	char	*twilio_auth_token;
+	char	*twilio_phone_number;
+	char	*twilio_service_sid;
+	char	*twilio_api_url;
+	char	*twilio_verify_url;
+	/* documents */
+	char	*upload_dir;
+	long	 upload_size_max_range;	/* megabytes */
+	long	 upload_size_min_range;	/* bytes */
+	char	*upload_extension_whitelist;
+	long	 doc_num_limit;
+	int	 required_docs_expire;
+	/* admin */
+	char	*abilities_file;
 };
 
 extern struct config cfg;

@@ -18,6 +18,7 @@
 struct arena;
 struct route;
 struct pval;
+struct user;
 
 enum fcgi_role { ROLE_RESPONDER, ROLE_AUTHORIZER };
 
@@ -55,6 +56,11 @@ struct req {
 	struct pval	*vals;		/* validated parameters, see params.h */
 
 	struct err	 err;
+
+	/* the bearer JWT's claims and user (lib/bearer.c), once checked */
+	json_object	*auth_claims;
+	const char	*auth_uid;
+	struct user	*auth_user;
 
 	/* response */
 	int		 status;

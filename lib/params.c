@@ -283,6 +283,9 @@ params_validate(struct req *r)
 		v->present = 1;
 		if (coerce(r, p, j, v) == -1) {
 			err_add_key(r, 422, p->invalid ? p->invalid : "invalid");
+			if (p->flags & P_BADTYPE_VALUE)
+				err_add_key(r, 422,
+				    p->value_err ? p->value_err : "value");
 			continue;
 		}
 		if ((p->flags & P_NONBLANK) && is_blank(j)) {

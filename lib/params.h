@@ -25,6 +25,8 @@ enum ptype {
 
 #define P_REQUIRED	0x01	/* absent -> missing code */
 #define P_NONBLANK	0x02	/* absent, empty or whitespace -> empty code */
+#define P_BADTYPE_VALUE	0x04	/* a coercion failure also fails the value
+				   check (Barong's page/limit pairs) */
 
 struct param {
 	const char		*name;

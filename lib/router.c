@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -110,4 +111,22 @@ router_match(const struct route *routes, const char *family, struct req *r)
 			return rt;
 	}
 	return NULL;
+}
+
+const struct route *
+router_join(const struct route_part *const *parts, size_t nparts)
+{
+	const struct route	*rt;
+	struct route		*all;
+	size_t			 n = 0, i, k = 0;
+
+	for (i = 0; i < nparts; i++)
+		for (rt = parts[i]->routes; rt->method != NULL; rt++)
+			n++;
+	if ((all = calloc(n + 1, sizeof(*all))) == NULL)
+		return NULL;
+	for (i = 0; i < nparts; i++)
+		for (rt = parts[i]->routes; rt->method != NULL; rt++)
+			all[k++] = *rt;
+	return all;
 }

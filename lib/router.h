@@ -20,8 +20,24 @@ struct route {
 	handler_fn		 handler;	/* 0: replied; -1: r->err set */
 	const struct param	*params;	/* ends with a NULL name; may be NULL */
 	const char		*prefix;	/* error-code prefix, "public.general" */
-	unsigned		 flags;
+	unsigned		 flags;		/* ROUTE_* */
 };
+
+/* No bearer check for this route (Barong skips it on "swagger" paths). */
+#define ROUTE_NOAUTH	0x01
+
+/*
+ * A family's routes can come in parts, one per source file (the resource
+ * and admin families): router_join() concatenates the parts' tables, in
+ * order, into one table ending with a NULL method (malloc'd once at start;
+ * NULL when out of memory).
+ */
+struct route_part {
+	const struct route	*routes;	/* ends with a NULL method */
+	int			(*start)(void);	/* may be NULL */
+};
+const struct route *router_join(const struct route_part *const *parts,
+		    size_t nparts);
 
 /* Returns the route, or NULL (404).  Fills r->route_vars and r->route_rest. */
 const struct route *router_match(const struct route *, const char *family,

@@ -130,7 +130,9 @@ server_dispatch(const struct app *app, struct req *r)
 		return;
 	}
 	r->route = rt;
-	if (http_parse_params(r) == -1 ||
+	if ((app->authenticate != NULL && !(rt->flags & ROUTE_NOAUTH) &&
+	    app->authenticate(r) == -1) ||
+	    http_parse_params(r) == -1 ||
 	    (router_bind_vars(rt, r), params_validate(r)) == -1 ||
 	    rt->handler(r) == -1 || !r->replied) {
 		if (!err_is_set(r))

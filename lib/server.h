@@ -20,6 +20,12 @@ struct app {
 	const char		*family;	/* "public": mounts the routes */
 	const struct route	*routes;
 	int			(*start)(void);	/* after config; may be NULL */
+	/*
+	 * Runs after routing and before parameter validation on every route
+	 * without ROUTE_NOAUTH (resource, admin: the bearer JWT).  0, or -1
+	 * with r->err set.
+	 */
+	int			(*authenticate)(struct req *);
 	/* Replaces routing when set (barong-authorize). */
 	void			(*dispatch)(struct req *);
 };

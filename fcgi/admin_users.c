@@ -1,0 +1,15 @@
+/*
+ * barong-admin: the users part (admin-api.md).
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "admin.h"
+
+/* XXX empty until this part lands (issue 6). */
+static const struct route routes[] = {
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+const struct route_part admin_users = { routes, NULL };
