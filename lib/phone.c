@@ -7,9 +7,10 @@
 
 /* XXX stub until the resource family's phones land (issue 5). */
 json_object *
-phones_json(struct arena *a, long long user_id)
+phones_json(struct arena *a, long long user_id, int masked)
 {
 	(void)a;
 	(void)user_id;
+	(void)masked;
 	return json_object_new_array();
 }

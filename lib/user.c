@@ -411,8 +411,10 @@ user_json_full(struct arena *a, const struct user *u, const char *csrf)
 	json_object_object_add(o, "username",
 	    json_new_string_or_null(u->username));
 	json_object_object_add(o, "labels", labels_json(a, u->id));
-	json_object_object_add(o, "phones", phones_json(a, u->id));
-	json_object_object_add(o, "profiles", profiles_json(a, u->id));
+	json_object_object_add(o, "phones", phones_json(a, u->id,
+	    cfg.api_data_masking_enabled));
+	json_object_object_add(o, "profiles", profiles_json(a, u->id,
+	    cfg.api_data_masking_enabled));
 	json_object_object_add(o, "data_storages", storages_json(a, u->id));
 	json_object_object_add(o, "created_at",
 	    json_object_new_string(u->created_at));

@@ -381,3 +381,106 @@ ht_link_param(const char *text, const char *name)
 	p += strlen(key);
 	return strndup(p, strcspn(p, "&\"<> \r\n"));
 }
+
+/* ------------------------------------------------------------ users */
+
+static void
+user_from_reply(struct ht_user *u, const struct ht_resp *r, const char *what)
+{
+	char		*c, *p, *e;
+
+	if ((c = ht_set_cookie(r, "_barong_session")) == NULL ||
+	    (p = strstr(r->body, "\"csrf_token\":\"")) == NULL) {
+		fprintf(stderr, "%s %s: no session (%ld %s)\n", what, u->email,
+		    r->status, r->body);
+		exit(2);
+	}
+	snprintf(u->cookie, sizeof(u->cookie), "_barong_session=%s", c);
+	free(c);
+	p += strlen("\"csrf_token\":\"");
+	e = strchr(p, '"');
+	snprintf(u->csrf, sizeof(u->csrf), "%.*s", (int)(e ? e - p : 0), p);
+	if ((p = strstr(r->body, "\"uid\":\"")) != NULL) {
+		p += strlen("\"uid\":\"");
+		e = strchr(p, '"');
+		snprintf(u->uid, sizeof(u->uid), "%.*s", (int)(e ? e - p : 0),
+		    p);
+	}
+}
+
+void
+ht_user_new(struct ht_user *u, const char *tag, int pending)
+{
+	static unsigned	 seq;
+	struct ht_resp	 r;
+	char		 body[512];
+	const char	*id;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(u->email, sizeof(u->email), "%s.%ld.%u@example.com", tag,
+	    (long)getpid(), seq++);
+	snprintf(u->password, sizeof(u->password), "Vq7!rT%uzKw#p2", seq);
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}",
+	    u->email, u->password);
+	if (ht_request("POST", "/api/v2/barong/identity/users",
+	    "application/json", body, strlen(body), NULL, &r) == -1 ||
+	    r.status != 201) {
+		fprintf(stderr, "sign-up %s: %ld %s\n", u->email, r.status,
+		    r.body ? r.body : "");
+		exit(2);
+	}
+	user_from_reply(u, &r, "sign-up");
+	ht_resp_free(&r);
+	id = ht_sql("SELECT id FROM users WHERE uid = $1",
+	    (const char *[]){ u->uid }, 1);
+	u->id = strtoll(id, NULL, 10);
+	if (!pending) {
+		ht_sql("INSERT INTO labels (user_id, key, value, scope)"
+		    " SELECT id, 'email', 'verified', 'private' FROM users"
+		    " WHERE uid = $1 ON CONFLICT DO NOTHING",
+		    (const char *[]){ u->uid }, 1);
+		ht_sql("UPDATE users SET state = 'active', level = 1"
+		    " WHERE uid = $1 AND state = 'pending'",
+		    (const char *[]){ u->uid }, 1);
+	}
+}
+
+int
+ht_user_login(struct ht_user *u, const char *otp_code)
+{
+	struct ht_resp	 r;
+	char		 body[512];
+	int		 ok;
+
+	snprintf(body, sizeof(body),
+	    "{\"email\":\"%s\",\"password\":\"%s\"%s%s%s}", u->email,
+	    u->password, otp_code ? ",\"otp_code\":\"" : "",
+	    otp_code ? otp_code : "", otp_code ? "\"" : "");
+	if (ht_request("POST", "/api/v2/barong/identity/sessions",
+	    "application/json", body, strlen(body), NULL, &r) == -1)
+		return -1;
+	ok = r.status == 200;
+	if (ok)
+		user_from_reply(u, &r, "login");
+	ht_resp_free(&r);
+	return ok ? 0 : -1;
+}
+
+int
+ht_as(const struct ht_user *u, const char *method, const char *path,
+    const char *ctype, const char *body, size_t bodylen,
+    const char *const *extra, struct ht_resp *resp)
+{
+	const char	*h[34];
+	char		 cookie[200], csrf[100];
+	size_t		 n = 0;
+
+	snprintf(cookie, sizeof(cookie), "Cookie: %s", u->cookie);
+	snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", u->csrf);
+	h[n++] = cookie;
+	h[n++] = csrf;
+	for (; extra != NULL && *extra != NULL && n < 33; extra++)
+		h[n++] = *extra;
+	h[n] = NULL;
+	return ht_request(method, path, ctype, body, bodylen, h, resp);
+}

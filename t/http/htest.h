@@ -57,4 +57,32 @@ const char	*ht_mail_wait(const char *to, const char *needle, int ms);
 /* Extract the value of a URL query parameter from text, malloc'd. */
 char		*ht_link_param(const char *text, const char *name);
 
+/*
+ * A signed-in user for the families behind the authorize step: signed up
+ * through POST /identity/users with a unique e-mail made from tag, so he
+ * holds a session cookie and its CSRF token.  ht_user_new() makes him
+ * active with the email:verified label and level 1 (the state e-mail
+ * confirmation gives) through SQL, unless pending is set.  Exits the test
+ * program on failure.
+ */
+struct ht_user {
+	char	 email[128];
+	char	 password[64];
+	char	 uid[32];
+	long long id;
+	char	 cookie[160];		/* "_barong_session=..." */
+	char	 csrf[64];
+};
+
+void		 ht_user_new(struct ht_user *, const char *tag, int pending);
+/* Log in again (a new session, cookie and CSRF token); otp_code may be NULL. */
+int		 ht_user_login(struct ht_user *, const char *otp_code);
+/*
+ * A request as the user: his cookie, his X-CSRF-Token, and extra headers
+ * (NULL-terminated, may be NULL).  Returns as ht_request().
+ */
+int		 ht_as(const struct ht_user *, const char *method,
+		    const char *path, const char *ctype, const char *body,
+		    size_t bodylen, const char *const *extra, struct ht_resp *);
+
 #endif
