@@ -31,9 +31,15 @@ static const struct db_stmt st_phone_label = { "phones_label_exists",
 
 static const char *const channels[] = { "sms", "call", NULL };
 
+/*
+ * Any length the body allows: a long number is invalid_num, as in Barong,
+ * not the generic "invalid" of an over-long parameter.
+ */
+#define ANY_LEN	(256L * 1024 * 1024)
+
 static const struct param phone_params[] = {
 	{ .name = "phone_number", .type = PT_STRING,
-	  .flags = P_REQUIRED | P_NONBLANK },
+	  .flags = P_REQUIRED | P_NONBLANK, .maxlen = ANY_LEN },
 	{ .name = "channel", .type = PT_STRING, .values = channels,
 	  .value_err = RES_PHONE ".invalid_channel", .def = "sms" },
 	{ .name = NULL }
@@ -41,9 +47,9 @@ static const struct param phone_params[] = {
 
 static const struct param verify_params[] = {
 	{ .name = "phone_number", .type = PT_STRING,
-	  .flags = P_REQUIRED | P_NONBLANK },
+	  .flags = P_REQUIRED | P_NONBLANK, .maxlen = ANY_LEN },
 	{ .name = "verification_code", .type = PT_STRING,
-	  .flags = P_REQUIRED | P_NONBLANK },
+	  .flags = P_REQUIRED | P_NONBLANK, .maxlen = ANY_LEN },
 	{ .name = NULL }
 };
 
