@@ -178,7 +178,7 @@ phones_send_code(struct req *r)
  * verification_invalid; 201 UserWithFullInfo.  The number is locked and
  * checked again before it is marked verified, so two users cannot both
  * verify it.  An existing private phone label is left as it is (Barong's
- * labels.create fails on it).
+ * labels.create fails on it).  Wrong codes are counted (phone.h).
  */
 static int
 phones_verify(struct req *r)
@@ -200,9 +200,13 @@ phones_verify(struct req *r)
 	if ((rc = sms_verify(r, pn.digits, ph->code,
 	    param_str(r, "verification_code"))) == -1)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		if (sms_checks_stored_code() &&
+		    phone_code_failed(r->a, ph) == -1)
+			return err_internal(r, "could not count a failure");
 		return err_set(r, 404, RES_PHONE ".verification_invalid",
 		    "verification code refused");
+	}
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (phone_lock_number(r->a, index) == -1)
@@ -214,7 +218,8 @@ phones_verify(struct req *r)
 		return err_set(r, 400, RES_PHONE ".number_exist",
 		    "phone number verified meanwhile");
 	}
-	if (phone_set_validated(r->a, ph->id) == -1)
+	if (phone_set_validated(r->a, ph->id) == -1 ||
+	    phone_code_passed(r->a, ph) == -1)
 		return fail_tx(r, "validate the phone");
 	p[0] = arena_printf(r->a, "%lld", u->id);
 	if ((res = db_exec(r->a, &st_phone_label, p)) == NULL)

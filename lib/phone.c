@@ -39,6 +39,15 @@ static const struct db_stmt st_validate = { "phone_validate",
 static const struct db_stmt st_lock = { "phone_lock_number",
 	"SELECT pg_advisory_xact_lock(" PHONE_LOCK_CLASS ","
 	" ($1::bigint % 2147483647)::int4)", 1 };
+static const struct db_stmt st_attempt = { "phone_code_attempt",
+	"INSERT INTO login_failures (key, failures) VALUES ($1, 1)"
+	" ON CONFLICT (key) DO UPDATE SET failures ="
+	" login_failures.failures + 1 RETURNING failures", 1 };
+static const struct db_stmt st_attempts_clear = { "phone_code_clear",
+	"DELETE FROM login_failures WHERE key = $1", 1 };
+static const struct db_stmt st_new_code = { "phone_new_code",
+	"UPDATE phones SET code = $2, updated_at = (now() AT TIME ZONE 'utc')"
+	" WHERE id = $1::bigint", 2 };
 static const struct db_stmt st_list = { "phones_of_user",
 	"SELECT country, number_encrypted,"
 	" to_char(validated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
@@ -170,6 +179,37 @@ phone_set_validated(struct arena *a, long long id)
 
 	p[0] = arena_printf(a, "%lld", id);
 	return db_exec(a, &st_validate, p) == NULL ? -1 : 0;
+}
+
+int
+phone_code_failed(struct arena *a, const struct phone *ph)
+{
+	PGresult	*res;
+	const char	*p[2];
+	char		 code[PHONE_CODE_LEN + 1];
+
+	p[0] = arena_printf(a, "phone:%lld", ph->id);
+	if ((res = db_exec(a, &st_attempt, p)) == NULL ||
+	    PQntuples(res) != 1)
+		return -1;
+	if (strtol(PQgetvalue(res, 0, 0), NULL, 10) < PHONE_MAX_ATTEMPTS)
+		return 0;
+	if (phone_new_code(code) == -1)
+		return -1;
+	p[0] = arena_printf(a, "%lld", ph->id);
+	p[1] = code;
+	if (db_exec(a, &st_new_code, p) == NULL)
+		return -1;
+	return phone_code_passed(a, ph);
+}
+
+int
+phone_code_passed(struct arena *a, const struct phone *ph)
+{
+	const char	*p[1];
+
+	p[0] = arena_printf(a, "phone:%lld", ph->id);
+	return db_exec(a, &st_attempts_clear, p) == NULL ? -1 : 0;
 }
 
 int

@@ -59,6 +59,17 @@ int		 phone_set_validated(struct arena *, long long id);
  * ends, so that two users cannot verify it at once.  0 or -1.
  */
 int		 phone_lock_number(struct arena *, const char *index);
+/*
+ * Wrong codes (ours; Barong has no limit, and 5 digits fall to 100000
+ * guesses): failures are counted per phone, and the PHONE_MAX_ATTEMPTS-th
+ * replaces the stored code with a fresh one, which only send_code
+ * delivers.  The count lives in login_failures under "phone:<id>"
+ * (throttle_purge may forget it once login_failure_window has passed).
+ * phone_code_failed returns 0 or -1; phone_code_passed forgets the count.
+ */
+#define PHONE_MAX_ATTEMPTS	10
+int		 phone_code_failed(struct arena *, const struct phone *);
+int		 phone_code_passed(struct arena *, const struct phone *);
 /* A random verification code of PHONE_CODE_LEN digits.  0 or -1. */
 int		 phone_new_code(char out[PHONE_CODE_LEN + 1]);
 

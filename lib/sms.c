@@ -95,6 +95,14 @@ sms_twilio_error(long code)
 	return "resource.phone.twilio_unexpected";
 }
 
+int
+sms_checks_stored_code(void)
+{
+	enum provider	p = provider();
+
+	return p == P_FILE || p == P_COMMAND || p == P_TWILIO_SMS;
+}
+
 static int	curl_ready;
 
 static int

@@ -35,6 +35,8 @@ int		 sms_send(struct req *, const char *digits, const char *code,
  */
 int		 sms_verify(struct req *, const char *digits,
 		    const char *stored, const char *code);
+/* Does the provider compare the stored code (file, command, twilio_sms)? */
+int		 sms_checks_stored_code(void);
 /* Barong's code for a Twilio error code (twilio_dictionary_error). */
 const char	*sms_twilio_error(long code);
 /* sms_content_template with every {{code}} replaced, in the arena. */
