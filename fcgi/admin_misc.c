@@ -294,10 +294,11 @@ apikeys(struct req *r)
 	struct user	*u;
 	const char	*p[3], *col = param_str(r, "order_by");
 	size_t		 i;
-	int		 rc, desc = strcmp(param_str(r, "ordering"), "desc") == 0;
+	int		 rc, desc;
 
 	if (abilities_require(r, "read", "APIKey") == -1)
 		return -1;
+	desc = strcmp(param_str(r, "ordering"), "desc") == 0;
 	if ((rc = user_find_by_uid(r->a, param_str(r, "uid"), &u)) == -1)
 		return err_internal(r, "could not look up a user");
 	if (rc == 1)
@@ -610,7 +611,8 @@ profiles_update(struct req *r)
 	if (strcmp(PQgetvalue(res, 0, 3), "superadmin") == 0 &&
 	    strcmp(me->role, "superadmin") != 0) {
 		db_rollback();
-		return err_set(r, 422, "admin.profiles.superadmin_change", NULL);
+		return err_set(r, 422, "admin.profiles.superadmin_change",
+		    NULL);
 	}
 	/*
 	 * XXX Barong's BARONG_PROFILE_DOUBLE_VERIFICATION (an author may

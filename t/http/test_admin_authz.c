@@ -721,7 +721,8 @@ test_activities(void)
 	expect(sa, "user rows have no target", "GET", path, NULL, 200, "[]");
 	expect(sa, "newest first", "GET", fmt(ADM
 	    "/activities?uid=%s&limit=1", m->uid), NULL, 200,
-	    "^\\[\\{[^]]*\"topic\":\"session\",\"action\":\"login\"[^]]*\\}\\]$");
+	    "^\\[\\{[^]]*\"topic\":\"session\",\"action\":\"login\""
+	    "[^]]*\\}\\]$");
 	expect(sa, "user activities: params", "GET", ADM "/activities?"
 	    "topic[]=a&action[x]=1&uid[]=1&email[]=1&from=x&to=1.5&page=0",
 	    NULL, 422, "{\"errors\":[\"admin.activity.non_string_topic\","
