@@ -238,6 +238,12 @@ authz_activity_action(const char *method)
  * route parameter "path"; when the first parameter's name is itself a
  * JSON object, that object instead.  *target is its uid or user_uid
  * ("" when neither).  Malformed input only means fewer parameters.
+ *
+ * XXX Behind a web server the authorizer is given no request body (a
+ * FastCGI authorizer never is; nginx's auth_request subrequest has none),
+ * so only query parameters are logged and a uid sent in a form or JSON
+ * body is not found: recording the target would take the upstream's
+ * help (barong-compat(7)).
  */
 static json_object *
 activity_data(struct req *r, const char *path, const char **target)
