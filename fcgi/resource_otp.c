@@ -102,7 +102,7 @@ fail_tx(struct req *r, const char *what)
 static json_object *
 vault_reply(struct req *r, const char *barcode, const char *url)
 {
-	json_object	*o = json_adopt(r->a, json_object_new_object());
+	json_object	*o = json_object_new_object();
 	json_object	*d = json_object_new_object();
 
 	json_object_object_add(d, "barcode", json_object_new_string(barcode));
