@@ -84,9 +84,10 @@ static const struct db_stmt st_insert = { "res_apikey_insert",
 	" ON CONFLICT (kid) DO NOTHING RETURNING " KEY_COLS, 6 };
 /* As ActiveRecord, updated_at moves only when something changed. */
 static const struct db_stmt st_update = { "res_apikey_update",
-	"UPDATE apikeys SET scope = $2, state = $3,"
-	" updated_at = CASE WHEN scope IS DISTINCT FROM $2"
-	"  OR state IS DISTINCT FROM $3 THEN (now() AT TIME ZONE 'utc')"
+	"UPDATE apikeys SET scope = $2::varchar, state = $3::varchar,"
+	" updated_at = CASE WHEN scope IS DISTINCT FROM $2::varchar"
+	"  OR state IS DISTINCT FROM $3::varchar"
+	"  THEN (now() AT TIME ZONE 'utc')"
 	"  ELSE updated_at END"
 	" WHERE id = $1::bigint RETURNING " KEY_COLS, 3 };
 static const struct db_stmt st_delete = { "res_apikey_delete",
