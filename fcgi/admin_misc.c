@@ -12,6 +12,7 @@
 
 #include "abilities.h"
 #include "admin.h"
+#include "apikey_scope.h"
 #include "arena.h"
 #include "bearer.h"
 #include "db.h"
@@ -212,48 +213,6 @@ static const char *const ak_columns[] = {
 };
 static const char *const orderings[] = { "asc", "desc", NULL };
 
-/*
- * apikeys.scope: the YAML array Barong serialises ("---\n- trade\n",
- * "--- []\n"), or a JSON array; the scopes as a JSON array, [] for none.
- */
-static json_object *
-scope_json(PGresult *res, int row, int col)
-{
-	json_object	*a = json_object_new_array(), *j;
-	const char	*s, *e, *b;
-	size_t		 n;
-
-	if (PQgetisnull(res, row, col))
-		return a;
-	s = PQgetvalue(res, row, col);
-	if (*s == '[' && (j = json_tokener_parse(s)) != NULL) {
-		if (json_object_is_type(j, json_type_array)) {
-			json_object_put(a);
-			return j;
-		}
-		json_object_put(j);
-	}
-	for (; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
-		e = s + strcspn(s, "\n");
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		if (e - s < 2 || s[0] != '-' || s[1] != ' ')
-			continue;
-		for (b = s + 2; b < e && *b == ' '; b++)
-			;
-		n = (size_t)(e - b);
-		while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == '\r'))
-			n--;
-		if (n >= 2 && (b[0] == '\'' || b[0] == '"') &&
-		    b[n - 1] == b[0]) {
-			b++;
-			n -= 2;
-		}
-		json_object_array_add(a, json_object_new_string_len(b,
-		    (int)n));
-	}
-	return a;
-}
 
 static json_object *
 apikey_json(struct req *r, PGresult *res, int i)
@@ -263,7 +222,8 @@ apikey_json(struct req *r, PGresult *res, int i)
 	(void)r;
 	json_object_object_add(o, "kid", col_str(res, i, 0));
 	json_object_object_add(o, "algorithm", col_str(res, i, 1));
-	json_object_object_add(o, "scope", scope_json(res, i, 2));
+	json_object_object_add(o, "scope", json_object_get(apikey_scope_json(
+	    r->a, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2))));
 	json_object_object_add(o, "state", col_str(res, i, 3));
 	json_object_object_add(o, "created_at", col_str(res, i, 4));
 	json_object_object_add(o, "updated_at", col_str(res, i, 5));
