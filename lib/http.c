@@ -19,6 +19,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "multipart.h"
 #include "parse.h"
 
 void
@@ -213,6 +214,12 @@ http_parse_params(struct req *r)
 		    (size_t)cfg.max_params) == -1)
 			return err_set(r, 400, "server.bad_request",
 			    "malformed form body");
+		merge(r->input, body);
+	} else if (strcmp(r->content_type, "multipart/form-data") == 0) {
+		body = json_adopt(r->a, json_object_new_object());
+		if (multipart_parse_request(r, body) == -1)
+			return err_set(r, 400, "server.bad_request",
+			    "malformed multipart body");
 		merge(r->input, body);
 	} else if (strcmp(r->content_type, "application/json") == 0) {
 		if ((body = parse_json_body(r->body, r->body_len)) == NULL) {

@@ -28,6 +28,7 @@ struct upload {
 	const char	*content_type;
 	const char	*data;
 	size_t		 len;
+	json_object	*placeholder;	/* its value in r->input (multipart.h) */
 };
 
 struct req {

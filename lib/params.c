@@ -260,6 +260,10 @@ params_validate(struct req *r)
 	for (i = 0, p = r->route->params; i < n; i++, p++) {
 		v = &r->vals[i];
 		has = json_object_object_get_ex(r->input, p->name, &j);
+		if (has && (p->flags & P_BLANK_NIL) && (j == NULL ||
+		    (json_object_is_type(j, json_type_string) &&
+		    json_object_get_string_len(j) == 0)))
+			has = 0;
 		if (!has) {
 			if (p->def != NULL) {
 				v->present = 1;

@@ -27,6 +27,8 @@ enum ptype {
 #define P_NONBLANK	0x02	/* absent, empty or whitespace -> empty code */
 #define P_BADTYPE_VALUE	0x04	/* a coercion failure also fails the value
 				   check (Barong's page/limit pairs) */
+#define P_BLANK_NIL	0x08	/* "" or null counts as absent (Grape's
+				   coercion of blanks for Date params) */
 
 struct param {
 	const char		*name;

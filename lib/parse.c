@@ -151,6 +151,26 @@ fail:
 }
 
 int
+parse_store_pair(json_object *obj, const char *key, size_t klen,
+    json_object *v)
+{
+	const char	*seg[PARSE_MAX_DEPTH + 1];
+	size_t		 seglen[PARSE_MAX_DEPTH + 1];
+	int		 nseg;
+
+	if (klen == 0) {
+		json_object_put(v);
+		return 0;
+	}
+	if ((nseg = split_key(key, klen, seg, seglen,
+	    PARSE_MAX_DEPTH + 1)) < 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return store(obj, seg, seglen, 0, nseg, v);
+}
+
+int
 parse_urlencoded(json_object *obj, const char *s, size_t len,
     size_t max_pairs)
 {

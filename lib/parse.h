@@ -19,6 +19,13 @@
  */
 int	parse_urlencoded(json_object *obj, const char *s, size_t len,
 	    size_t max_pairs);
+/*
+ * Store v under key (klen bytes, already decoded) in obj with the same
+ * nesting rules; takes ownership of v.  An empty key is ignored.  0, or
+ * -1 on a conflicting or too deep key.  Used by the multipart parser.
+ */
+int	parse_store_pair(json_object *obj, const char *key, size_t klen,
+	    json_object *v);
 /* Percent-decode (and '+' -> ' ' when plus is set); -1 on a bad escape. */
 int	parse_pct_decode(const char *s, size_t len, int plus, char *out,
 	    size_t *outlen);
