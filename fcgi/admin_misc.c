@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "bearer.h"
 #include "db.h"
+#include "document.h"
 #include "http.h"
 #include "json.h"
 #include "labels.h"
@@ -665,6 +666,18 @@ profiles_create(struct req *r)
 	return reply_profile(r, 201, arena_printf(r->a, "%lld", id));
 }
 
+/*
+ * GET /documents/{id}/file (our extension, the admin entity's upload.url):
+ * any user's uploaded file, to whoever may read users.
+ */
+static int
+document_file(struct req *r)
+{
+	if (abilities_require(r, "read", "User") == -1)
+		return -1;
+	return document_serve_file(r, r->route_vars[0], 0);
+}
+
 static const struct route routes[] = {
 	{ "GET", "/abilities", abilities, NULL, ADM_ABILITY, 0 },
 	{ "GET", "/levels", levels, NULL, ADM_LEVEL, 0 },
@@ -680,6 +693,7 @@ static const struct route routes[] = {
 	  ADM_PROFILE, 0 },
 	{ "POST", "/profiles", profiles_create, prof_create_params,
 	  ADM_PROFILE, 0 },
+	{ "GET", "/documents/{id}/file", document_file, NULL, ADM_USER, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 

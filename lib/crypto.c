@@ -925,3 +925,15 @@ out:
 	errno = saved;
 	return rc;
 }
+
+const char *
+crypto_keyed_index(struct arena *a, const char *purpose, const void *value,
+    size_t len)
+{
+	const char	*hex;
+
+	if ((hex = crypto_keyed_hash_hex(a, purpose, value, len)) == NULL)
+		return NULL;
+	return arena_printf(a, "%lld", (long long)(strtoull(arena_strndup(a,
+	    hex, 16), NULL, 16) >> 1));
+}

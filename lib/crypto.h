@@ -55,6 +55,13 @@ int		 crypto_open(struct arena *, const char *sealed,
 		    const char *aad, unsigned char **plain, size_t *len);
 char		*crypto_keyed_hash_hex(struct arena *, const char *purpose,
 		    const void *value, size_t len);
+/*
+ * The keyed hash as a bigint column holds it: its first 63 bits, as
+ * decimal text in the arena (searchable encrypted columns such as
+ * phones.number_index).  NULL without a keyring.
+ */
+const char	*crypto_keyed_index(struct arena *, const char *purpose,
+		    const void *value, size_t len);
 int		 crypto_keygen_file(const char *path);
 
 #endif

@@ -339,22 +339,12 @@ document_sync_dir(void)
 
 /* ------------------------------------------------------------ rows */
 
-/* First 63 bits of the keyed hash, as a bigint's text; NULL: no keyring. */
+/* The keyed-hash index of a number; NULL: no keyring. */
 static const char *
 number_index(struct arena *a, const char *number)
 {
-	const char		*hex;
-	unsigned long long	 v = 0;
-	int			 i;
-
-	hex = crypto_keyed_hash_hex(a, "documents.doc_number", number,
+	return crypto_keyed_index(a, "documents.doc_number", number,
 	    strlen(number));
-	if (hex == NULL)
-		return NULL;
-	for (i = 0; i < 16; i++)
-		v = v << 4 | (unsigned long long)(isdigit((unsigned char)hex[i])
-		    ? hex[i] - '0' : tolower((unsigned char)hex[i]) - 'a' + 10);
-	return arena_printf(a, "%lld", (long long)(v >> 1));
 }
 
 static const char *

@@ -74,17 +74,12 @@ phone_normalize(const char *input, struct phonenumber *out)
 const char *
 phone_number_index(struct arena *a, const char *digits)
 {
-	const char	*hex;
-	uint64_t	 v;
+	const char	*index;
 
-	if ((hex = crypto_keyed_hash_hex(a, "phones.number", digits,
-	    strlen(digits))) == NULL) {
+	if ((index = crypto_keyed_index(a, "phones.number", digits,
+	    strlen(digits))) == NULL)
 		log_err("phones: no keyed-hash key in the keyring");
-		return NULL;
-	}
-	/* The first 63 bits: a non-negative bigint. */
-	v = strtoull(arena_strndup(a, hex, 16), NULL, 16) >> 1;
-	return arena_printf(a, "%lld", (long long)v);
+	return index;
 }
 
 int
