@@ -314,6 +314,36 @@ test_happy(const struct ht_user *u, const struct ht_user *other)
 	    NULL, 0, 200, "[]");
 }
 
+/* An admin downloads any user's file from the admin family; a member may not. */
+static void
+test_admin_download(const struct ht_user *u, const struct ht_user *adm,
+    const struct ht_user *member)
+{
+	struct ht_resp	 r;
+	char		 url[256];
+	const char	*id;
+
+	id = sql_u("SELECT min(id) FROM documents WHERE user_id = $1::bigint",
+	    u);
+	snprintf(url, sizeof(url), "/api/v2/barong/admin/documents/%s/file",
+	    id);
+	if (ht_as(adm, "GET", url, NULL, NULL, 0, NULL, &r) == 0) {
+		ht_check(r.status == 200 && r.len == sizeof(png) - 1 &&
+		    memcmp(r.body, png, r.len) == 0, "admin download",
+		    "%ld %zu", r.status, r.len);
+		ht_resp_free(&r);
+	}
+	if (ht_as(member, "GET", url, NULL, NULL, 0, NULL, &r) == 0) {
+		ht_check(r.status == 401 || r.status == 403,
+		    "member refused the admin download", "%ld %s", r.status,
+		    r.body);
+		ht_resp_free(&r);
+	}
+	expect(adm, "admin download: unknown id", "GET",
+	    "/api/v2/barong/admin/documents/999999999/file", NULL, NULL, 0,
+	    404, "{\"errors\":[\"record.not_found\"]}");
+}
+
 #define INTEGRITY "{\"errors\":[\"upload.carrierwave_integrity_error\"," \
 	"\"upload.blank\"]}"
 
@@ -551,7 +581,7 @@ test_addresses(const struct ht_user *u)
 int
 main(void)
 {
-	struct ht_user	 a, b, c, d, e;
+	struct ht_user	 a, b, c, d, e, adm;
 	const char	*var;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -568,6 +598,10 @@ main(void)
 	ht_user_new(&e, "docs-address", 0);
 	test_params(&a);
 	test_happy(&a, &b);
+	ht_user_new(&adm, "docs-admin", 0);
+	ht_sql("UPDATE users SET role = 'admin' WHERE uid = $1",
+	    (const char *[]){ adm.uid }, 1);
+	test_admin_download(&a, &adm, &b);
 	test_hostile(&b);
 	test_malformed(&d);
 	test_limits(&c);
