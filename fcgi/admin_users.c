@@ -934,8 +934,8 @@ label_format_ok(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_' && *s != '-')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_' && *s != '-')
 			return 0;
 	return 1;
 }
@@ -970,7 +970,8 @@ label_validate(struct req *r, long long user_id, const char *key,
 	const char		*p[3];
 	int			 scope_ok;
 
-	scope_ok = strcmp(scope, "public") == 0 || strcmp(scope, "private") == 0;
+	scope_ok = strcmp(scope, "public") == 0 ||
+	    strcmp(scope, "private") == 0;
 	if (!scope_ok)
 		model_err_add(&m, "scope.inclusion");
 	if (key != NULL) {

@@ -244,9 +244,11 @@ test_list(void)
 	    NULL, 200, NULL, "^\\[\\{[^]]*\\},\\{[^]]*\\}\\]$");
 	/* a user with two profiles in the country is listed once */
 	ht_sql("INSERT INTO profiles (user_id, country, state) SELECT id,"
-	    " 'ZW', 1 FROM users WHERE uid = $1", (const char *[]){ u1.uid }, 1);
+	    " 'ZW', 1 FROM users WHERE uid = $1",
+	    (const char *[]){ u1.uid }, 1);
 	ht_sql("INSERT INTO profiles (user_id, country, state) SELECT id,"
-	    " 'ZW', 0 FROM users WHERE uid = $1", (const char *[]){ u1.uid }, 1);
+	    " 'ZW', 0 FROM users WHERE uid = $1",
+	    (const char *[]){ u1.uid }, 1);
 	t(&sa, "filter country, no duplicates", "GET",
 	    AF("/users?state=%s&country=ZW", st), NULL, 200, NULL,
 	    f("^\\[\\{\"email\":\"%s\"[^]]*\\}\\]$", u1.email));
@@ -269,7 +271,8 @@ test_list(void)
 		    "%ld %s %s", r.status, h ? h : "-", r.body);
 		free(h);
 		h = ht_header(&r, "Link");
-		ht_check(h && strstr(h, "page=1&state=admu-ord>; rel=\"first\"") &&
+		ht_check(h &&
+		    strstr(h, "page=1&state=admu-ord>; rel=\"first\"") &&
 		    strstr(h, "rel=\"prev\"") && !strstr(h, "rel=\"next\""),
 		    "Link header", "%s", h ? h : "-");
 		free(h);
@@ -751,8 +754,8 @@ test_hostile(void)
 	if (ht_as(&sa, "POST", A "/users/comments", FORM, big, strlen(big),
 	    NULL, &r) == 0) {
 		ht_check(r.status == 422 && strstr(r.body,
-		    "admin.comments.title_too_long"), "huge title", "%ld %.200s",
-		    r.status, r.body);
+		    "admin.comments.title_too_long"), "huge title",
+		    "%ld %.200s", r.status, r.body);
 		ht_resp_free(&r);
 	}
 	free(big);
