@@ -39,6 +39,7 @@
 #include "password.h"
 #include "seed.h"
 #include "version.h"
+#include "barongctl_user.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1
@@ -64,6 +65,7 @@ static int	cmd_seed(int, char **);
 static int	cmd_permissions(int, char **);
 static int	cmd_keys(int, char **);
 static int	cmd_mailer(int, char **);
+static int	cmd_user(int, char **);
 static int	cmd_version(int, char **);
 static int	cmd_help(int, char **);
 
@@ -78,6 +80,9 @@ static const struct command commands[] = {
 	    "make or check the JWT key pair and the master key" },
 	{ "mailer", cmd_mailer, "[--once | --daemon] [--batch N] | status",
 	    "deliver queued mail, or show the outbox" },
+	{ "user", cmd_user, "create --email E (--password-file F | "
+	    "--password-stdin) [--role R] [--state S] | set --uid U [--role R] "
+	    "[--state S]", "create a user, or change his role or state" },
 	{ "version", cmd_version, "", "print the version and exit" },
 	{ "help", cmd_help, "[COMMAND]", "show this help" },
 	{ NULL, NULL, NULL, NULL }
@@ -619,6 +624,13 @@ cmd_keys(int argc, char **argv)
 	if (strcmp(argv[1], "check") == 0)
 		return keys_check(argc, argv);
 	return usage_error("keys: unknown subcommand \"%s\"", argv[1]);
+}
+
+/* user create ... | user set ... (tools/barongctl_user.c) */
+static int
+cmd_user(int argc, char **argv)
+{
+	return barongctl_user(argc, argv, open_db);
 }
 
 static int
