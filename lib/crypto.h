@@ -48,7 +48,10 @@ const char	*crypto_bcrypt_dummy_hash(int cost);
 int		 crypto_keyring_load(const char *path, char *err,
 		    size_t errlen);
 void		 crypto_keyring_clear(void);
+int		 crypto_keyring_add_version(const char *path, int version,
+		    char *err, size_t errlen);
 int		 crypto_keyring_version(void);
+int		 crypto_keyring_versions(int *out, int max);
 char		*crypto_seal(struct arena *, const void *plain, size_t len,
 		    const char *aad);
 int		 crypto_open(struct arena *, const char *sealed,
