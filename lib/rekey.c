@@ -255,6 +255,7 @@ rekey_batch(struct arena *a, const struct rekey_column *c, int version,
 	unsigned char	*plain;
 	char		*sealed;
 	size_t		 len;
+	long long	 before = cnt->resealed;
 	int		 i;
 
 	*n = 0;
@@ -289,6 +290,12 @@ rekey_batch(struct arena *a, const struct rekey_column *c, int version,
 		cnt->resealed++;
 	}
 	*n = PQntuples(res);
+	if (*n > 0) {
+		p[0] = arena_printf(a, "%d", version);
+		p[1] = arena_printf(a, "%lld", cnt->resealed - before);
+		if (db_exec(a, &st_add_resealed, p) == NULL)
+			goto fail;
+	}
 	if (kill_after >= 0 && batches_done >= kill_after && *n > 0)
 		raise(SIGKILL);
 	if (db_commit() == -1)
@@ -354,17 +361,17 @@ rekey_pass(struct arena *a, int version, int limit, struct rekey_count *cnt,
  * Re-seals every value under a version below "version" (the loaded
  * keyring's current one) in batches of limit rows, pass after pass until
  * nothing is left but values that do not open, or MAX_PASSES.  counts has
- * REKEY_NCOLUMNS entries, zeroed by the caller.  The number re-sealed is
- * added to the rotation's row after each pass.  Returns 0 when nothing is
- * left below, 1 when values are left (failed or skipped), -1 on a
- * database error.
+ * REKEY_NCOLUMNS entries, zeroed by the caller; key_rotations.resealed
+ * grows in each batch's own transaction.  Returns 0 when nothing is left
+ * below, 1 when values are left (failed or skipped), -1 on a database
+ * error.
  */
 int
 rekey_run(int version, int limit, struct rekey_count *counts, FILE *progress)
 {
 	const struct rekey_column	*c;
 	struct arena			*a;
-	const char			*hook, *p[2];
+	const char			*hook;
 	long long			 resealed, left, failed;
 	int				 pass, i, rc = -1;
 
@@ -375,10 +382,6 @@ rekey_run(int version, int limit, struct rekey_count *counts, FILE *progress)
 		if (rekey_pass(a, version, limit, counts, &resealed) == -1)
 			goto out;
 		arena_reset(a);
-		p[0] = arena_printf(a, "%d", version);
-		p[1] = arena_printf(a, "%lld", resealed);
-		if (resealed > 0 && db_exec(a, &st_add_resealed, p) == NULL)
-			goto out;
 		left = failed = 0;
 		for (i = 0, c = rekey_columns; c->name != NULL; c++, i++) {
 			if (count_left(a, c, version, &counts[i]) == -1)
