@@ -255,7 +255,7 @@ rekey_batch(struct arena *a, const struct rekey_column *c, int version,
 	unsigned char	*plain;
 	char		*sealed;
 	size_t		 len;
-	long long	 before = cnt->resealed;
+	long long	 before = cnt->resealed, failed = cnt->failed;
 	int		 i;
 
 	*n = 0;
@@ -299,11 +299,13 @@ rekey_batch(struct arena *a, const struct rekey_column *c, int version,
 	if (kill_after >= 0 && batches_done >= kill_after && *n > 0)
 		raise(SIGKILL);
 	if (db_commit() == -1)
-		return -1;
+		goto fail;
 	batches_done++;
 	return 0;
 fail:
 	db_rollback();
+	cnt->resealed = before;		/* rolled back: none of them counts */
+	cnt->failed = failed;
 	return -1;
 }
 
