@@ -44,7 +44,13 @@ int		 crypto_bcrypt_verify(const char *pw, size_t len,
 		    const char *hash);
 const char	*crypto_bcrypt_dummy_hash(int cost);
 
-/* Keyring: secrets at rest and keyed hashes for searchable columns. */
+/*
+ * Keyring: secrets at rest and keyed hashes for searchable columns.  The
+ * file loaded is looked at again (at most once a second) by crypto_seal
+ * and by crypto_open on an unknown version, and reloaded if it changed, so
+ * a rotation (crypto_keyring_add_version, barongctl keys rotate) reaches
+ * running processes.
+ */
 int		 crypto_keyring_load(const char *path, char *err,
 		    size_t errlen);
 void		 crypto_keyring_clear(void);
