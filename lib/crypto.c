@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -489,11 +490,28 @@ struct keyring {
 
 static struct keyring	kr;
 
+/*
+ * Where the keyring came from, for reloading it when a rotation
+ * (barongctl keys rotate) adds a version while we run: the path, the
+ * identity of the file as last seen, and when we last looked.
+ */
+static struct {
+	char		path[PATH_MAX];
+	dev_t		dev;
+	ino_t		ino;
+	off_t		size;
+	struct timespec	mtim;
+	long long	checked_ms;	/* monotonic; 0: never */
+} krsrc;
+
+#define KEYRING_RECHECK_MS	1000
+
 void
 crypto_keyring_clear(void)
 {
 	crypto_wipe(&kr, sizeof(kr));
 	memset(&kr, 0, sizeof(kr));
+	memset(&krsrc, 0, sizeof(krsrc));
 }
 
 /* The version that seals new values; 0 when no keyring is loaded. */
@@ -501,6 +519,25 @@ int
 crypto_keyring_version(void)
 {
 	return kr.current;
+}
+
+/* The loaded versions, ascending, into out (up to max); their number. */
+int
+crypto_keyring_versions(int *out, int max)
+{
+	size_t	i, j;
+	int	n = 0, v, t;
+
+	for (i = 0; i < kr.nkeys && n < max; i++) {
+		v = kr.keys[i].version;
+		for (j = (size_t)n; j > 0 && out[j - 1] > v; j--) {
+			t = out[j - 1];
+			out[j] = t;
+		}
+		out[j] = v;
+		n++;
+	}
+	return n;
 }
 
 static const unsigned char *
@@ -610,6 +647,184 @@ kr_parse_line(struct keyring *k, char *line, const char **why)
 	return 0;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+same_file(const struct stat *st)
+{
+	return st->st_dev == krsrc.dev && st->st_ino == krsrc.ino &&
+	    st->st_size == krsrc.size &&
+	    st->st_mtim.tv_sec == krsrc.mtim.tv_sec &&
+	    st->st_mtim.tv_nsec == krsrc.mtim.tv_nsec;
+}
+
+static void
+kr_remember(const char *path, const struct stat *st)
+{
+	int	n;
+
+	n = snprintf(krsrc.path, sizeof(krsrc.path), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(krsrc.path))
+		krsrc.path[0] = '\0';	/* too long to reload (open took it) */
+	krsrc.dev = st->st_dev;
+	krsrc.ino = st->st_ino;
+	krsrc.size = st->st_size;
+	krsrc.mtim = st->st_mtim;
+	krsrc.checked_ms = now_ms();
+}
+
+/*
+ * Reloads the keyring file when it changed (another inode, size or mtime:
+ * keys rotate replaces it by rename), looking at most once per
+ * KEYRING_RECHECK_MS so that a flood of values under an unknown version
+ * costs one stat(2) a second.  A file that no longer loads is logged once
+ * per change and the keys in memory stay in use: a bad edit must not stop
+ * a running process from opening what it could open before.
+ */
+static void
+kr_maybe_reload(void)
+{
+	struct stat	st;
+	char		err[PATH_MAX + 128], path[PATH_MAX];
+	long long	now;
+
+	if (krsrc.path[0] == '\0')
+		return;
+	now = now_ms();
+	if (krsrc.checked_ms != 0 &&
+	    now - krsrc.checked_ms < KEYRING_RECHECK_MS)
+		return;
+	krsrc.checked_ms = now;
+	if (stat(krsrc.path, &st) == -1 || same_file(&st))
+		return;
+	memcpy(path, krsrc.path, sizeof(path));
+	if (crypto_keyring_load(path, err, sizeof(err)) == -1) {
+		log_err("keyring not reloaded, keeping version %d: %s",
+		    kr.current, err);
+		kr_remember(path, &st);
+		return;
+	}
+	log_info("keyring reloaded: sealing with version %d", kr.current);
+}
+
+/*
+ * Reads the key file at path into *text (malloc'd, KEYRING_FILE_MAX + 1
+ * bytes, NUL-terminated; wipe and free it) with its fstat in *st.  Refuses
+ * what crypto_keyring_load refuses about the file itself.  Returns 0, or
+ * -1 with a message in err.
+ */
+static int
+kr_read(const char *path, struct stat *st, char **text, char *err,
+    size_t errlen)
+{
+	char	*t = NULL;
+	size_t	 len = 0;
+	ssize_t	 r;
+	int	 fd, rc = -1;
+
+	*text = NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((st->st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s: mode %04o gives access to group or "
+		    "others; chmod 600 it", path,
+		    (unsigned)(st->st_mode & 07777));
+		goto out;
+	}
+	if (st->st_size > KEYRING_FILE_MAX) {
+		snprintf(err, errlen, "%s: file too large", path);
+		goto out;
+	}
+	if ((t = malloc(KEYRING_FILE_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while ((r = read(fd, t + len, KEYRING_FILE_MAX + 1 - len)) > 0)
+		if ((len += (size_t)r) > KEYRING_FILE_MAX)
+			break;
+	if (r == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (len > KEYRING_FILE_MAX) {
+		snprintf(err, errlen, "%s: file too large", path);
+		goto out;
+	}
+	t[len] = '\0';
+	if (memchr(t, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: NUL byte in file", path);
+		goto out;
+	}
+	*text = t;
+	t = NULL;
+	rc = 0;
+out:
+	if (t != NULL) {
+		crypto_wipe(t, KEYRING_FILE_MAX + 1);
+		free(t);
+	}
+	close(fd);
+	return rc;
+}
+
+static void
+kr_text_free(char *text)
+{
+	if (text != NULL) {
+		crypto_wipe(text, KEYRING_FILE_MAX + 1);
+		free(text);
+	}
+}
+
+/*
+ * Parses a key file's text (kr_read) into *k; the text is cut into lines
+ * in place.  Returns 0, or -1 with a message naming path and line in err.
+ */
+static int
+kr_parse(struct keyring *k, const char *path, char *text, char *err,
+    size_t errlen)
+{
+	char		*line, *nl;
+	const char	*why = NULL;
+	size_t		 lineno = 0;
+
+	for (line = text; line != NULL && *line != '\0'; line = nl) {
+		lineno++;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		if (kr_parse_line(k, line, &why) == -1) {
+			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
+			return -1;
+		}
+	}
+	if (k->nkeys == 0) {
+		snprintf(err, errlen, "%s: no versioned key", path);
+		return -1;
+	}
+	if (!k->has_index) {
+		snprintf(err, errlen, "%s: no index key", path);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Loads the keyring from path (format at the top of this file), replacing
  * any loaded before.  Refuses a file that group or others may access, one
@@ -621,85 +836,147 @@ crypto_keyring_load(const char *path, char *err, size_t errlen)
 {
 	struct keyring	*k = NULL;
 	struct stat	 st;
-	char		*text = NULL, *line, *nl;
-	const char	*why = NULL;
-	size_t		 len = 0, lineno = 0;
-	ssize_t		 r;
-	int		 fd, rc = -1;
+	char		*text = NULL;
+	int		 rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (kr_read(path, &st, &text, err, errlen) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: mode %04o gives access to group or "
-		    "others; chmod 600 it", path,
-		    (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_size > KEYRING_FILE_MAX) {
-		snprintf(err, errlen, "%s: file too large", path);
-		goto out;
-	}
-	if ((text = malloc(KEYRING_FILE_MAX + 1)) == NULL ||
-	    (k = calloc(1, sizeof(*k))) == NULL) {
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	while ((r = read(fd, text + len, KEYRING_FILE_MAX + 1 - len)) > 0)
-		if ((len += (size_t)r) > KEYRING_FILE_MAX)
-			break;
-	if (r == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (kr_parse(k, path, text, err, errlen) == -1)
 		goto out;
-	}
-	if (len > KEYRING_FILE_MAX) {
-		snprintf(err, errlen, "%s: file too large", path);
-		goto out;
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		snprintf(err, errlen, "%s: NUL byte in file", path);
-		goto out;
-	}
-	for (line = text; line != NULL && *line != '\0'; line = nl) {
-		lineno++;
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl++ = '\0';
-		if (kr_parse_line(k, line, &why) == -1) {
-			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
-			goto out;
-		}
-	}
-	if (k->nkeys == 0) {
-		snprintf(err, errlen, "%s: no versioned key", path);
-		goto out;
-	}
-	if (!k->has_index) {
-		snprintf(err, errlen, "%s: no index key", path);
-		goto out;
-	}
 	crypto_keyring_clear();
 	memcpy(&kr, k, sizeof(kr));
+	kr_remember(path, &st);
 	rc = 0;
 out:
-	if (text != NULL) {
-		crypto_wipe(text, KEYRING_FILE_MAX + 1);
-		free(text);
-	}
+	kr_text_free(text);
 	if (k != NULL) {
 		crypto_wipe(k, sizeof(*k));
 		free(k);
 	}
-	close(fd);
+	return rc;
+}
+
+/*
+ * Replaces path by a file holding text, atomically: a temporary file in
+ * the same directory with the old file's mode and owner, fsync'd, renamed
+ * over path, and the directory fsync'd, so that a crash leaves either the
+ * old file or the new one, never a part.
+ */
+static int
+kr_replace(const char *path, const struct stat *old, const char *text,
+    size_t len, char *err, size_t errlen)
+{
+	char		 tmp[PATH_MAX], dir[PATH_MAX];
+	const char	*slash;
+	int		 fd, dfd, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	if ((slash = strrchr(path, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, old->st_mode & 07700) == -1 ||
+	    (fchown(fd, old->st_uid, old->st_gid) == -1 &&
+	    (errno != EPERM || getuid() != old->st_uid)) ||
+	    fs_write_all(fd, text, len) == -1 || fsync(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+/*
+ * Appends key version (fresh from RAND_bytes) to the key file at path,
+ * which must load and whose versions must all be lower; the file is
+ * replaced atomically (kr_replace) keeping its mode and owner.  The
+ * keyring in memory is not touched: load it again to seal under the new
+ * version.  Returns 0, or -1 with a message in err (never key material).
+ */
+int
+crypto_keyring_add_version(const char *path, int version, char *err,
+    size_t errlen)
+{
+	struct keyring	*k = NULL;
+	struct stat	 st;
+	unsigned char	 raw[KEY_LEN];
+	char		*text = NULL, *copy = NULL, b64[48];
+	size_t		 len, i;
+	int		 n, rc = -1;
+
+	if (version < 1 || version > 999999999) {
+		snprintf(err, errlen, "%s: bad version %d", path, version);
+		return -1;
+	}
+	if (kr_read(path, &st, &text, err, errlen) == -1)
+		return -1;
+	len = strlen(text);
+	if ((k = calloc(1, sizeof(*k))) == NULL ||
+	    (copy = malloc(KEYRING_FILE_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	memcpy(copy, text, len + 1);
+	if (kr_parse(k, path, copy, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < k->nkeys; i++)
+		if (k->keys[i].version >= version) {
+			snprintf(err, errlen, "%s: already has version %d, not "
+			    "below %d", path, k->keys[i].version, version);
+			goto out;
+		}
+	if (k->nkeys == KEYRING_MAX) {
+		snprintf(err, errlen, "%s: too many versions; remove those "
+		    "nothing is sealed under any more", path);
+		goto out;
+	}
+	if (crypto_random_bytes(raw, sizeof(raw)) == -1) {
+		snprintf(err, errlen, "%s: no randomness", path);
+		goto out;
+	}
+	b64_encode_to(raw, KEY_LEN, 0, b64);
+	n = snprintf(text + len, KEYRING_FILE_MAX + 1 - len, "%s%d %s\n",
+	    len > 0 && text[len - 1] != '\n' ? "\n" : "", version, b64);
+	if (n < 0 || len + (size_t)n > KEYRING_FILE_MAX) {
+		snprintf(err, errlen, "%s: file too large", path);
+		goto out;
+	}
+	if (kr_replace(path, &st, text, len + (size_t)n, err, errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	crypto_wipe(raw, sizeof(raw));
+	crypto_wipe(b64, sizeof(b64));
+	kr_text_free(text);
+	kr_text_free(copy);
+	if (k != NULL) {
+		crypto_wipe(k, sizeof(*k));
+		free(k);
+	}
 	return rc;
 }
 
@@ -719,6 +996,8 @@ crypto_seal(struct arena *a, const void *plain, size_t len, const char *aad)
 	char			*b64, *out = NULL;
 	int			 n, fin;
 
+	/* A rotation added a version: seal under it within a second. */
+	kr_maybe_reload();
 	if ((key = kr_find(kr.current)) == NULL || len > SEAL_MAX)
 		return NULL;
 	if (aad == NULL)
@@ -786,9 +1065,14 @@ crypto_open(struct arena *a, const char *sealed, const char *aad,
 	    (colon = strchr(sealed, ':')) == NULL)
 		return -1;
 	if ((version = parse_version(sealed + 1,
-	    (size_t)(colon - sealed - 1))) == -1 ||
-	    (key = kr_find(version)) == NULL)
+	    (size_t)(colon - sealed - 1))) == -1)
 		return -1;
+	if ((key = kr_find(version)) == NULL) {
+		/* Sealed by a process that saw a newer keyring file. */
+		kr_maybe_reload();
+		if ((key = kr_find(version)) == NULL)
+			return -1;
+	}
 	if (crypto_b64_decode(a, colon + 1, strlen(colon + 1), 0, &raw,
 	    &rawlen) == -1 || rawlen < GCM_IV_LEN + GCM_TAG_LEN ||
 	    rawlen - GCM_IV_LEN - GCM_TAG_LEN > SEAL_MAX)

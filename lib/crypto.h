@@ -44,11 +44,20 @@ int		 crypto_bcrypt_verify(const char *pw, size_t len,
 		    const char *hash);
 const char	*crypto_bcrypt_dummy_hash(int cost);
 
-/* Keyring: secrets at rest and keyed hashes for searchable columns. */
+/*
+ * Keyring: secrets at rest and keyed hashes for searchable columns.  The
+ * file loaded is looked at again (at most once a second) by crypto_seal
+ * and by crypto_open on an unknown version, and reloaded if it changed, so
+ * a rotation (crypto_keyring_add_version, barongctl keys rotate) reaches
+ * running processes.
+ */
 int		 crypto_keyring_load(const char *path, char *err,
 		    size_t errlen);
 void		 crypto_keyring_clear(void);
+int		 crypto_keyring_add_version(const char *path, int version,
+		    char *err, size_t errlen);
 int		 crypto_keyring_version(void);
+int		 crypto_keyring_versions(int *out, int max);
 char		*crypto_seal(struct arena *, const void *plain, size_t len,
 		    const char *aad);
 int		 crypto_open(struct arena *, const char *sealed,

@@ -37,6 +37,7 @@
 #include "mailer.h"
 #include "migrate.h"
 #include "password.h"
+#include "rekey.h"
 #include "seed.h"
 #include "version.h"
 #include "barongctl_user.h"
@@ -76,8 +77,9 @@ static const struct command commands[] = {
 	    "seed levels, permissions, users, restrictions" },
 	{ "permissions", cmd_permissions, "reload [FILE]",
 	    "replace the permissions with the file's" },
-	{ "keys", cmd_keys, "generate [--dir DIR] | check",
-	    "make or check the JWT key pair and the master key" },
+	{ "keys", cmd_keys, "generate [--dir DIR] | check | "
+	    "rotate [--batch N] [--prepare] | status",
+	    "make, check or rotate the JWT key pair and the master key" },
 	{ "mailer", cmd_mailer, "[--once | --daemon] [--batch N] | status",
 	    "deliver queued mail, or show the outbox" },
 	{ "user", cmd_user, "create --email E (--password-file F | "
@@ -613,7 +615,201 @@ keys_check(int argc, char **argv)
 	return rc;
 }
 
-/* keys generate [--dir DIR] | keys check */
+/* The keyring file for rotate and status, or NULL after a message. */
+static const char *
+master_key_path(const char *cmd)
+{
+	if (cfg.master_key_file == NULL || *cfg.master_key_file == '\0') {
+		fprintf(stderr, "%s: keys %s: master_key_file is not set\n",
+		    progname, cmd);
+		return NULL;
+	}
+	return cfg.master_key_file;
+}
+
+/*
+ * keys rotate [--batch N] [--prepare]: add a key version (unless a
+ * rotation is under way) and re-seal every value under an older one
+ * (lib/rekey.h).  --prepare stops once the version is in the file, for
+ * copying the file to the other hosts before anything is re-sealed.
+ */
+static int
+keys_rotate(int argc, char **argv)
+{
+	struct rekey_count		 cnt[REKEY_NCOLUMNS];
+	const struct rekey_column	*c;
+	const char			*path, *v;
+	char				 err[PATH_MAX + 256], *end;
+	long				 batch = REKEY_DEFAULT_BATCH;
+	long long			 resealed = 0, left = 0, failed = 0;
+	long long			 malformed = 0;
+	int				 i, version, added, prepare = 0, rc;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--prepare") == 0)
+			prepare = 1;
+		else if (strcmp(argv[i], "--batch") == 0 ||
+		    strncmp(argv[i], "--batch=", 8) == 0) {
+			if (argv[i][7] == '=')
+				v = argv[i] + 8;
+			else if (++i == argc)
+				return usage_error("option \"%s\" requires an "
+				    "argument", "--batch");
+			else
+				v = argv[i];
+			errno = 0;
+			batch = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' ||
+			    batch < 1 || batch > REKEY_MAX_BATCH)
+				return usage_error("keys rotate: --batch must "
+				    "be a number from 1 to %d",
+				    REKEY_MAX_BATCH);
+		} else
+			return usage_error("keys rotate: unexpected argument "
+			    "\"%s\"", argv[i]);
+	}
+	if ((path = master_key_path("rotate")) == NULL)
+		return EXIT_FAIL;
+	if (open_db() == -1)
+		return EXIT_FAIL;
+	if (rekey_start(path, &version, &added, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: keys rotate: %s\n", progname, err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (added)
+		printf("added key version %d to %s\n", version, path);
+	else
+		printf("resuming the rotation to key version %d\n", version);
+	if (prepare) {
+		printf("copy %s to every host now; then run \"keys rotate\" "
+		    "again to re-seal\n", path);
+		rc = EXIT_OK;
+		goto out;
+	}
+	memset(cnt, 0, sizeof(cnt));
+	fflush(stdout);
+	rc = rekey_run(version, (int)batch, cnt, stdout);
+	for (i = 0, c = rekey_columns; c->name != NULL; c++, i++) {
+		printf("%-32s %lld re-sealed, %lld left", c->name,
+		    cnt[i].resealed, cnt[i].left);
+		if (cnt[i].failed > 0)
+			printf(" (%lld do not open)", cnt[i].failed);
+		if (cnt[i].malformed > 0)
+			printf(" (%lld malformed)", cnt[i].malformed);
+		printf("\n");
+		resealed += cnt[i].resealed;
+		left += cnt[i].left;
+		failed += cnt[i].failed;
+		malformed += cnt[i].malformed;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "%s: keys rotate: stopped on a database error "
+		    "after re-sealing %lld values; run it again to resume\n",
+		    progname, resealed);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (rc == 1) {
+		fprintf(stderr, "%s: keys rotate: %lld values left below "
+		    "version %d (%lld do not open; see the log); run it "
+		    "again to resume\n", progname, left, version, failed);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (rekey_finish(version) == -1) {
+		fprintf(stderr, "%s: keys rotate: could not record the end of "
+		    "the rotation; run it again\n", progname);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	printf("done: %lld values re-sealed; every sealed value is under "
+	    "version %d\n", resealed, version);
+	if (malformed > 0)
+		printf("warning: %lld values are not sealed values at all "
+		    "(keys status)\n", malformed);
+	printf("older versions may be removed from %s by hand once \"keys "
+	    "status\" shows none in use\n", path);
+	rc = EXIT_OK;
+out:
+	db_close();
+	crypto_keyring_clear();
+	return rc;
+}
+
+struct status_acc {
+	int		current;
+	long long	below;
+	long long	malformed;
+};
+
+static void
+print_version_count(const struct rekey_column *c, int version, long long n,
+    void *arg)
+{
+	struct status_acc	*acc = arg;
+
+	if (version == 0) {
+		printf("%-32s malformed %lld\n", c->name, n);
+		acc->malformed += n;
+		return;
+	}
+	printf("%-32s v%-8d %lld\n", c->name, version, n);
+	if (version < acc->current)
+		acc->below += n;
+}
+
+/* keys status: the keyring's versions and sealed values per version. */
+static int
+keys_status(int argc, char **argv)
+{
+	struct status_acc	 acc = { 0, 0, 0 };
+	const char		*path;
+	char			 err[PATH_MAX + 256];
+	int			 vers[64], n, i, pending, rc = EXIT_FAIL;
+
+	if (argc > 2)
+		return usage_error("keys status: unexpected argument \"%s\"",
+		    argv[2]);
+	if ((path = master_key_path("status")) == NULL)
+		return EXIT_FAIL;
+	if (crypto_keyring_load(path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: master key: %s\n", progname, err);
+		return EXIT_FAIL;
+	}
+	acc.current = crypto_keyring_version();
+	n = crypto_keyring_versions(vers, 64);
+	printf("keyring %s: versions", path);
+	for (i = 0; i < n; i++)
+		printf("%s%d", i == 0 ? " " : ", ", vers[i]);
+	printf("; sealing with %d\n", acc.current);
+	if (open_db() == -1)
+		goto out;
+	if ((pending = rekey_pending()) == -1) {
+		fprintf(stderr, "%s: could not read key_rotations\n",
+		    progname);
+		goto out;
+	}
+	if (pending > 0)
+		printf("rotation to version %d under way\n", pending);
+	else
+		printf("no rotation under way\n");
+	if (rekey_versions(print_version_count, &acc) == -1) {
+		fprintf(stderr, "%s: could not count the sealed values\n",
+		    progname);
+		goto out;
+	}
+	printf("below version %d: %lld\n", acc.current, acc.below);
+	if (acc.malformed > 0)
+		printf("malformed: %lld\n", acc.malformed);
+	rc = EXIT_OK;
+out:
+	db_close();
+	crypto_keyring_clear();
+	return rc;
+}
+
+/* keys generate [--dir DIR] | check | rotate [...] | status */
 static int
 cmd_keys(int argc, char **argv)
 {
@@ -623,6 +819,10 @@ cmd_keys(int argc, char **argv)
 		return keys_generate(argc, argv);
 	if (strcmp(argv[1], "check") == 0)
 		return keys_check(argc, argv);
+	if (strcmp(argv[1], "rotate") == 0)
+		return keys_rotate(argc, argv);
+	if (strcmp(argv[1], "status") == 0)
+		return keys_status(argc, argv);
 	return usage_error("keys: unknown subcommand \"%s\"", argv[1]);
 }
 

@@ -2,7 +2,8 @@
  * lib/crypto.c: the API-key HMAC of authz.md 4, SHA-256 known answers,
  * random hex, constant-time equality, base64 (every length 0..64, strict
  * rejection), bcrypt (Barong's $2a$ hashes, garbage, NUL bytes) and the
- * keyring (seal/open, aad, tampering, rotation, file modes, keyed hashes).
+ * keyring (seal/open, aad, tampering, rotation, file modes, keyed hashes,
+ * adding a version, reloading a changed file).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -583,10 +585,178 @@ test_keyring_errors(void)
 	arena_free(a);
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps past the keyring's once-a-second look at its file. */
+static void
+past_recheck(void)
+{
+	usleep(1100 * 1000);
+}
+
+/*
+ * crypto_keyring_add_version: appended atomically with mode and owner
+ * kept; a lower or equal version, a bad file or a bad number refused
+ * with the file untouched.
+ */
+static void
+test_add_version(void)
+{
+	static const char	 k1[] =
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+	struct stat		 st, st2;
+	char			 err[256], text[512], before[4096];
+	const char		*kf = tpath("added");
+
+	/* No newline at the end: one is added before the new line. */
+	snprintf(text, sizeof(text), "# c\n3 %s\nindex %s", k1, k1);
+	write_file(kf, text, 0400);
+	CU_ASSERT_EQUAL_FATAL(stat(kf, &st), 0);
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 4, err, sizeof(err)),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(stat(kf, &st2), 0);
+	CU_ASSERT_NOT_EQUAL(st.st_ino, st2.st_ino);	/* renamed over */
+	CU_ASSERT_EQUAL(st2.st_mode & 07777, 0400);
+	CU_ASSERT_EQUAL(st2.st_uid, st.st_uid);
+	CU_ASSERT_EQUAL(st2.st_gid, st.st_gid);
+	CU_ASSERT_EQUAL(strncmp(read_text(kf), text, strlen(text)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(read_text(kf), "index " ));
+	CU_ASSERT_PTR_NOT_NULL(strstr(read_text(kf), "\n4 "));
+	CU_ASSERT_EQUAL(crypto_keyring_load(kf, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 4);
+	/* Two additions make two different keys. */
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 9, err, sizeof(err)),
+	    0);
+	CU_ASSERT_EQUAL(crypto_keyring_load(kf, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 9);
+	snprintf(before, sizeof(before), "%s", read_text(kf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(before, "\n9 "));
+	CU_ASSERT_NOT_EQUAL(strncmp(strstr(before, "\n4 ") + 3,
+	    strstr(before, "\n9 ") + 3, 44), 0);
+	/* Refusals leave the file as it was. */
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 9, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already has version 9"));
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 5, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 0, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 1000000000, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(read_text(kf), before);
+	CU_ASSERT_PTR_NULL(strstr(err, "AAEC"));
+	write_file(kf, "garbage\n", 0600);
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 10, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_STRING_EQUAL(read_text(kf), "garbage\n");
+	chmod(kf, 0644);
+	snprintf(text, sizeof(text), "1 %s\nindex %s\n", k1, k1);
+	write_file(kf, text, 0644);
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(kf, 2, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0644"));
+	CU_ASSERT_EQUAL(crypto_keyring_add_version(tpath("nope"), 2, err,
+	    sizeof(err)), -1);
+	crypto_keyring_clear();
+}
+
+/*
+ * A running process meets a value sealed under a version its keyring
+ * lacks (another process saw the rotated file): crypto_open reloads the
+ * file, at most once a second, and crypto_seal moves to the new version
+ * then; a file that no longer loads keeps the keys in memory.
+ */
+static void
+test_reload(void)
+{
+	struct arena	*a = arena_new(0);
+	char		 err[256], v1only[4096], v12[4096], *s1, *s2, *s3;
+	unsigned char	*p;
+	size_t		 n;
+	long long	 t0;
+	const char	*kf = tpath("reload"), *aad = "phones.number:7";
+
+	unlink(kf);
+	CU_ASSERT_EQUAL_FATAL(crypto_keygen_file(kf), 0);
+	snprintf(v1only, sizeof(v1only), "%s", read_text(kf));
+	CU_ASSERT_EQUAL_FATAL(crypto_keyring_add_version(kf, 2, err,
+	    sizeof(err)), 0);
+	snprintf(v12, sizeof(v12), "%s", read_text(kf));
+	/* A value under version 2, sealed by "another process". */
+	CU_ASSERT_EQUAL_FATAL(crypto_keyring_load(kf, err, sizeof(err)), 0);
+	s2 = crypto_seal(a, "+33612345678", 12, aad);
+	CU_ASSERT_EQUAL_FATAL(strncmp(s2, "v2:", 3), 0);
+
+	/* This process loaded version 1 only; then the file gains 2. */
+	write_file(kf, v1only, 0600);
+	CU_ASSERT_EQUAL_FATAL(crypto_keyring_load(kf, err, sizeof(err)), 0);
+	t0 = mono_ms();
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 1);
+	write_file(kf, v12, 0600);
+	s1 = crypto_seal(a, "+33612345678", 12, aad);
+	if (mono_ms() - t0 < 900) {	/* else too slow a machine to tell */
+		/* Within the second: no look at the file yet. */
+		CU_ASSERT_EQUAL(strncmp(s1, "v1:", 3), 0);
+		CU_ASSERT_EQUAL(crypto_open(a, s2, aad, &p, &n), -1);
+		CU_ASSERT_EQUAL(crypto_keyring_version(), 1);
+	}
+	past_recheck();
+	CU_ASSERT_EQUAL(crypto_open(a, s2, aad, &p, &n), 0);
+	CU_ASSERT(n == 12 && memcmp(p, "+33612345678", 12) == 0);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 2);
+	CU_ASSERT_EQUAL(crypto_open(a, s1, aad, &p, &n), 0);
+	s3 = crypto_seal(a, "+33612345678", 12, aad);
+	CU_ASSERT_EQUAL(strncmp(s3, "v2:", 3), 0);
+	/* A wrong aad or an unknown version still fails (after a look). */
+	CU_ASSERT_EQUAL(crypto_open(a, s2, "phones.number:8", &p, &n), -1);
+	CU_ASSERT_EQUAL(crypto_open(a, arena_printf(a, "v7:%s", s2 + 3), aad,
+	    &p, &n), -1);
+
+	/* crypto_seal looks at the file too: version 3 within a second. */
+	CU_ASSERT_EQUAL_FATAL(crypto_keyring_add_version(kf, 3, err,
+	    sizeof(err)), 0);
+	past_recheck();
+	s3 = crypto_seal(a, "+33612345678", 12, aad);
+	CU_ASSERT_EQUAL(strncmp(s3, "v3:", 3), 0);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 3);
+
+	/* A file that no longer loads: the keys in memory stay. */
+	write_file(kf, "garbage\n", 0600);
+	past_recheck();
+	CU_ASSERT_EQUAL(crypto_open(a, arena_printf(a, "v4:%s", s3 + 3), aad,
+	    &p, &n), -1);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 3);
+	CU_ASSERT_EQUAL(crypto_open(a, s1, aad, &p, &n), 0);
+	CU_ASSERT_EQUAL(crypto_open(a, s2, aad, &p, &n), 0);
+	CU_ASSERT_EQUAL(crypto_open(a, s3, aad, &p, &n), 0);
+	s3 = crypto_seal(a, "x", 1, aad);
+	CU_ASSERT_EQUAL(strncmp(s3, "v3:", 3), 0);
+	/* Removed: same. */
+	unlink(kf);
+	past_recheck();
+	CU_ASSERT_EQUAL(crypto_open(a, s2, aad, &p, &n), 0);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 3);
+	/* After clear, no file is remembered: nothing reloads. */
+	write_file(kf, v12, 0600);
+	crypto_keyring_clear();
+	past_recheck();
+	CU_ASSERT_EQUAL(crypto_open(a, s2, aad, &p, &n), -1);
+	CU_ASSERT_EQUAL(crypto_keyring_version(), 0);
+	arena_free(a);
+}
+
 static void
 test_cleanup(void)
 {
-	static const char *const names[] = { "keys", "bad", "link", NULL };
+	static const char *const names[] = { "keys", "bad", "link", "added",
+	    "reload", NULL };
 	size_t	i;
 
 	for (i = 0; names[i] != NULL; i++)
@@ -610,6 +780,8 @@ static const struct unit_test tests[] = {
 	{ "seal and open", test_seal_open },
 	{ "rotation and keyed hash", test_rotation },
 	{ "keyring file errors", test_keyring_errors },
+	{ "keyring add_version", test_add_version },
+	{ "keyring reload when the file changes", test_reload },
 	{ "cleanup", test_cleanup },
 	{ NULL, NULL }
 };
