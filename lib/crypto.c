@@ -683,13 +683,14 @@ kr_remember(const char *path, const struct stat *st)
 /*
  * Reloads the keyring file when it changed (another inode, size or mtime:
  * keys rotate replaces it by rename), looking at most once per
- * KEYRING_RECHECK_MS so that a flood of values under an unknown version
- * costs one stat(2) a second.  A file that no longer loads is logged once
+ * KEYRING_RECHECK_MS when sealing, and at once (force) when opening a
+ * value of a version not loaded, which only another process's newer
+ * keyring explains (values come from our database).  A file that no longer loads is logged once
  * per change and the keys in memory stay in use: a bad edit must not stop
  * a running process from opening what it could open before.
  */
 static void
-kr_maybe_reload(void)
+kr_maybe_reload(int force)
 {
 	struct stat	st;
 	char		err[PATH_MAX + 128], path[PATH_MAX];
@@ -698,7 +699,7 @@ kr_maybe_reload(void)
 	if (krsrc.path[0] == '\0')
 		return;
 	now = now_ms();
-	if (krsrc.checked_ms != 0 &&
+	if (!force && krsrc.checked_ms != 0 &&
 	    now - krsrc.checked_ms < KEYRING_RECHECK_MS)
 		return;
 	krsrc.checked_ms = now;
@@ -997,7 +998,7 @@ crypto_seal(struct arena *a, const void *plain, size_t len, const char *aad)
 	int			 n, fin;
 
 	/* A rotation added a version: seal under it within a second. */
-	kr_maybe_reload();
+	kr_maybe_reload(0);
 	if ((key = kr_find(kr.current)) == NULL || len > SEAL_MAX)
 		return NULL;
 	if (aad == NULL)
@@ -1068,8 +1069,12 @@ crypto_open(struct arena *a, const char *sealed, const char *aad,
 	    (size_t)(colon - sealed - 1))) == -1)
 		return -1;
 	if ((key = kr_find(version)) == NULL) {
-		/* Sealed by a process that saw a newer keyring file. */
-		kr_maybe_reload();
+		/*
+		 * Sealed by a process that saw a newer keyring file: look
+		 * now, whatever the last check (a stat; values come from
+		 * our database, not from clients).
+		 */
+		kr_maybe_reload(1);
 		if ((key = kr_find(version)) == NULL)
 			return -1;
 	}

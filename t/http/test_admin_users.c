@@ -244,7 +244,7 @@ test_list(void)
 	    NULL, 200, NULL, "^\\[\\{[^]]*\\},\\{[^]]*\\}\\]$");
 	/* a user with two profiles in the country is listed once */
 	ht_sql("INSERT INTO profiles (user_id, country, state) SELECT id,"
-	    " 'ZW', 1 FROM users WHERE uid = $1",
+	    " 'ZW', 3 FROM users WHERE uid = $1",
 	    (const char *[]){ u1.uid }, 1);
 	ht_sql("INSERT INTO profiles (user_id, country, state) SELECT id,"
 	    " 'ZW', 0 FROM users WHERE uid = $1",
@@ -256,7 +256,9 @@ test_list(void)
 	    NULL, 200, NULL, f("^\\[\\{\"email\":\"%s\",\"uid\":\"%s\","
 	    "\"role\":\"member\",\"level\":7,\"otp\":false,\"state\":\"%s\","
 	    "\"referral_uid\":null,\"data\":null,\"username\":null,"
-	    "\"profiles\":\\[.*\\],\"created_at\":\"[0-9T:-]+Z\","
+	    "\"profiles\":\\[\\{\"first_name\":null,.*\"country\":\"ZW\","
+	    "\"state\":\"verified\".*\\},\\{.*\"state\":\"drafted\".*\\}\\],"
+	    "\"created_at\":\"[0-9T:-]+Z\","
 	    "\"updated_at\":\"[0-9T:-]+Z\"\\}\\]$", u1.email, u1.uid, st));
 	t(&sa, "extended blank is false", "GET",
 	    AF("/users?uid=%s&extended=", u1.uid), NULL, 200, NULL,
@@ -319,15 +321,39 @@ test_show(void)
 	ht_sql("INSERT INTO data_storages (user_id, title, data) SELECT id,"
 	    " 'notes', '{\"a\":1}' FROM users WHERE uid = $1",
 	    (const char *[]){ u.uid }, 1);
+	/* KYC data through the user's own API: the admin sees it unmasked. */
+	{
+		struct ht_resp	r;
+		const char	*pb = "first_name=Jane&last_name=Smith"
+		    "&dob=1990-05-12&country=FR";
+		const char	*ph = "phone_number=%2B447418084106";
+
+		ht_check(ht_as(&u, "POST", "/api/v2/barong/resource/profiles",
+		    "application/x-www-form-urlencoded", pb, strlen(pb), NULL,
+		    &r) == 0 && r.status == 201, "KYC: profile", "%ld %s",
+		    r.status, r.body);
+		ht_resp_free(&r);
+		ht_check(ht_as(&u, "POST", "/api/v2/barong/resource/phones",
+		    "application/x-www-form-urlencoded", ph, strlen(ph), NULL,
+		    &r) == 0 && r.status == 201, "KYC: phone", "%ld %s",
+		    r.status, r.body);
+		ht_resp_free(&r);
+	}
 	b = req(&sa, "user with KYC", "GET", AF("/users/%s", u.uid), NULL,
 	    200, NULL, f("^\\{\"email\":\"%s\",\"uid\":\"%s\",\"role\":"
 	    "\"member\",\"level\":1,\"otp\":false,\"state\":\"active\","
 	    "\"referral_uid\":\"%s\",\"data\":\"\\{\\\\\"language\\\\\":"
-	    "\\\\\"en\\\\\"\\}\",\"username\":null,\"profiles\":\\[.*\\],"
+	    "\\\\\"en\\\\\"\\}\",\"username\":null,\"profiles\":\\[\\{"
+	    "\"first_name\":\"Jane\",\"last_name\":\"Smith\",\"dob\":"
+	    "\"1990-05-12\",\"address\":null,\"postcode\":null,\"city\":null,"
+	    "\"country\":\"FR\",\"state\":\"drafted\",\"metadata\":null,"
+	    "\"created_at\":\"[0-9T:-]+Z\",\"updated_at\":\"[0-9T:-]+Z\"\\}\\],"
 	    "\"labels\":\\[\\{\"key\":\"email\",\"value\":\"verified\","
 	    "\"scope\":\"private\",\"description\":null,\"created_at\":\""
-	    "[0-9T:-]+Z\",\"updated_at\":\"[0-9T:-]+Z\"\\}\\],\"phones\":\\["
-	    ".*\\],\"documents\":\\[.*\\],\"data_storages\":\\[\\{\"title\":"
+	    "[0-9T:-]+Z\",\"updated_at\":\"[0-9T:-]+Z\"\\}.*\\],\"phones\":\\["
+	    "\\{\"country\":\"GB\",\"number\":\"447418084106\","
+	    "\"validated_at\":null\\}\\],\"documents\":\\[.*\\],"
+	    "\"data_storages\":\\[\\{\"title\":"
 	    "\"notes\",\"data\":\"\\{\\\\\"a\\\\\":1\\}\",\"created_at\":\""
 	    "[0-9T:-]+Z\",\"updated_at\":\"[0-9T:-]+Z\"\\}\\],\"comments\":"
 	    "\\[\\],\"created_at\":\"[0-9T:-]+Z\",\"updated_at\":\""
