@@ -24,6 +24,7 @@
 #include "json.h"
 #include "labels.h"
 #include "log.h"
+#include "outbox.h"
 #include "paginate.h"
 #include "params.h"
 #include "parse.h"
@@ -86,8 +87,8 @@ static const struct db_stmt st_label_insert = { "resu_label_insert",
 static const struct db_stmt st_label_update = { "resu_label_update",
 	"UPDATE labels SET value = $2::varchar, updated_at = CASE"
 	" WHEN value IS DISTINCT FROM $2::varchar THEN " NOW " ELSE updated_at END"
-	" WHERE id = $1::bigint AND scope = 'public' RETURNING " LABEL_COLS,
-	2 };
+	" WHERE id = $1::bigint AND scope = 'public'"
+	" RETURNING " LABEL_COLS ", id, description", 2 };
 static const struct db_stmt st_label_delete = { "resu_label_delete",
 	"DELETE FROM labels WHERE id = $1::bigint AND scope = 'public'"
 	" RETURNING key", 1 };
@@ -694,8 +695,31 @@ label_create(struct req *r)
 }
 
 /*
+ * Barong's label.updated event mails "Label Updated" (for public labels
+ * too): queue it with its record {id, key, value, description, user}
+ * from row 0 of the update (LABEL_COLS, id, description).
+ */
+static int
+label_updated_mail(struct req *r, const struct user *u, PGresult *res)
+{
+	json_object	*rec = json_adopt(r->a, json_object_new_object());
+
+	json_object_object_add(rec, "id", json_object_new_int64(
+	    strtoll(PQgetvalue(res, 0, 5), NULL, 10)));
+	json_object_object_add(rec, "key",
+	    json_object_new_string(PQgetvalue(res, 0, 0)));
+	json_object_object_add(rec, "value",
+	    json_object_new_string(PQgetvalue(res, 0, 1)));
+	json_object_object_add(rec, "description", PQgetisnull(res, 0, 6) ?
+	    NULL : json_object_new_string(PQgetvalue(res, 0, 6)));
+	json_object_object_add(rec, "user", user_event_json(u));
+	return outbox_enqueue(r->a, "label.updated", u->id, rec, NULL);
+}
+
+/*
  * PATCH /labels/{key}: 200 Label with the new (normalised) value; 404
  * record.not_found; 400 resource.labels.private; 422 value.* model codes.
+ * A changed value mails "Label Updated", as Barong's mailer does.
  * Barong answers 200 with the refused value as if it had been saved; we
  * answer 422 (barong-compat(7)).
  */
@@ -706,6 +730,7 @@ label_update(struct req *r)
 	struct user		*u;
 	PGresult		*res;
 	const char		*value, *p[2];
+	int			 changed;
 
 	if (bearer_user(r, &u) == -1 || (res = label_find_public(r, u)) == NULL)
 		return -1;
@@ -717,10 +742,18 @@ label_update(struct req *r)
 		return -1;
 	p[0] = PQgetvalue(res, 0, 5);
 	p[1] = value;
+	changed = strcmp(PQgetvalue(res, 0, 1), value) != 0;
+	if (db_begin() == -1)
+		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_label_update, p)) == NULL)
-		return err_internal(r, "could not update a label");
-	if (PQntuples(res) == 0)	/* made private or deleted meanwhile */
+		return fail_tx(r, "update a label");
+	if (PQntuples(res) == 0) {	/* made private or deleted meanwhile */
+		db_rollback();
 		return err_set(r, 404, "record.not_found", NULL);
+	}
+	if ((changed && label_updated_mail(r, u, res) == -1) ||
+	    db_commit() == -1)
+		return fail_tx(r, "update a label");
 	return http_reply_json(r, 200, label_json(res, 0));
 }
 
