@@ -285,6 +285,17 @@ params_validate(struct req *r)
 			continue;
 		}
 		v->present = 1;
+		/*
+		 * Grape reads "" and null as nil for a typed parameter: a
+		 * non-blank Integer or Date given so is blank, not malformed.
+		 */
+		if ((p->flags & P_NONBLANK) && (p->type == PT_INTEGER ||
+		    p->type == PT_DATE) && (j == NULL ||
+		    (json_object_is_type(j, json_type_string) &&
+		    json_object_get_string_len(j) == 0))) {
+			err_add_key(r, 422, code(r, p->empty, "empty", p->name));
+			continue;
+		}
 		if (coerce(r, p, j, v) == -1) {
 			err_add_key(r, 422, p->invalid ? p->invalid : "invalid");
 			if (p->flags & P_BADTYPE_VALUE)

@@ -71,6 +71,14 @@ static const struct param types[] = {
 	{ .name = NULL }
 };
 
+/* Non-blank typed params: GET /resource/users/activity (§5.4). */
+static const struct param typed_nonblank[] = {
+	{ .name = "t", .type = PT_INTEGER, .flags = P_NONBLANK,
+	    .invalid = "x.non_integer_t", .empty = "x.empty_t" },
+	{ .name = "dd", .type = PT_DATE, .flags = P_NONBLANK },
+	{ .name = NULL }
+};
+
 static const struct route r_signup = { "POST", "/users", NULL, signup,
 	"identity.user", 0 };
 static const struct route r_confirm = { "POST", "/users/password/"
@@ -79,6 +87,8 @@ static const struct route r_pages = { "GET", "/api_keys", NULL, pages,
 	"resource.apikey", 0 };
 static const struct route r_types = { "POST", "/t", NULL, types, "test.t",
 	0 };
+static const struct route r_typed_nonblank = { "GET", "/t", NULL,
+	typed_nonblank, "test.t", 0 };
 static const struct route r_none = { "GET", "/ping", NULL, NULL,
 	"public.general", 0 };
 
@@ -418,6 +428,16 @@ test_nonblank_optional(void)
 	V(&r_types, "{\"nb\":[]}", "invalid");
 	V(&r_types, "{}", "OK");
 	V(&r_types, "{\"nb\":\"x\"}", "OK");
+	/* Grape reads "" and null as nil for an Integer or a Date: blank. */
+	V(&r_typed_nonblank, "{\"t\":\"\",\"dd\":\"\"}",
+	    "x.empty_t,test.t.empty_dd");
+	V(&r_typed_nonblank, "{\"t\":null,\"dd\":null}",
+	    "x.empty_t,test.t.empty_dd");
+	V(&r_typed_nonblank, "{\"t\":\" \",\"dd\":\"x\"}",
+	    "x.non_integer_t,invalid");
+	V(&r_typed_nonblank, "{\"t\":\"12\",\"dd\":\"2020-01-22\"}", "OK");
+	CU_ASSERT_EQUAL(param_int(&r, "t", 0), 12);
+	V(&r_typed_nonblank, "{}", "OK");
 }
 
 /* Strings given by a form body may hold anything: checked here. */
