@@ -40,39 +40,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *
-num(struct req *r, long long n)
-{
-	return arena_printf(r->a, "%lld", n);
-}
-
-/* A database failure inside a transaction: roll back, answer 500. */
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
-}
-
-static json_object *
-col_str(PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_string(PQgetvalue(res, row, col));
-}
-
-static json_object *
-col_int(PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_int64(strtoll(PQgetvalue(res, row, col), NULL,
-	    10));
-}
-
 /* Upper-case copy, for verbs and actions as Barong stores them. */
 static const char *
 upper(struct req *r, const char *s)
@@ -118,7 +85,7 @@ ruby_to_i(struct req *r, const char *s)
 		n = EPOCH_MIN;
 	if (n > EPOCH_MAX)
 		n = EPOCH_MAX;
-	return num(r, n);
+	return db_int(r->a, n);
 }
 
 /*
@@ -136,8 +103,8 @@ list(struct req *r, const struct db_stmt *count, const struct db_stmt *rows,
 	int		 i;
 
 	paginate_get(r, &pg);
-	p[np] = num(r, pg.limit);
-	p[np + 1] = num(r, pg.offset);
+	p[np] = db_int(r->a, pg.limit);
+	p[np + 1] = db_int(r->a, pg.offset);
 	if ((cres = db_exec(r->a, count, p)) == NULL ||
 	    (res = db_exec(r->a, rows, p)) == NULL)
 		return err_internal(r, "could not list");
@@ -183,14 +150,14 @@ permission_json(PGresult *res, int i)
 {
 	json_object	*o = json_object_new_object();
 
-	json_object_object_add(o, "id", col_int(res, i, 0));
-	json_object_object_add(o, "action", col_str(res, i, 1));
-	json_object_object_add(o, "role", col_str(res, i, 2));
-	json_object_object_add(o, "verb", col_str(res, i, 3));
-	json_object_object_add(o, "path", col_str(res, i, 4));
-	json_object_object_add(o, "topic", col_str(res, i, 5));
-	json_object_object_add(o, "created_at", col_str(res, i, 6));
-	json_object_object_add(o, "updated_at", col_str(res, i, 7));
+	json_object_object_add(o, "id", db_json_int(res, i, 0));
+	json_object_object_add(o, "action", db_json_str(res, i, 1));
+	json_object_object_add(o, "role", db_json_str(res, i, 2));
+	json_object_object_add(o, "verb", db_json_str(res, i, 3));
+	json_object_object_add(o, "path", db_json_str(res, i, 4));
+	json_object_object_add(o, "topic", db_json_str(res, i, 5));
+	json_object_object_add(o, "created_at", db_json_str(res, i, 6));
+	json_object_object_add(o, "updated_at", db_json_str(res, i, 7));
 	return o;
 }
 
@@ -289,11 +256,11 @@ perm_update(struct req *r)
 
 	if (abilities_require(r, "update", "Permission") == -1)
 		return -1;
-	p[0] = num(r, param_int(r, "id", 0));
+	p[0] = db_int(r->a, param_int(r, "id", 0));
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_perm_find, p)) == NULL)
-		return fail_tx(r, "find a permission");
+		return db_fail_tx(r, "find a permission");
 	if (PQntuples(res) == 0) {
 		db_rollback();
 		return err_set(r, 404, ADM_PERMISSION ".doesnt_exist", NULL);
@@ -308,7 +275,7 @@ perm_update(struct req *r)
 	p[4] = (v = param_str(r, "action")) != NULL ? upper(r, v) : NULL;
 	p[5] = param_str(r, "topic");
 	if (db_exec(r->a, &st_perm_update, p) == NULL || db_commit() == -1)
-		return fail_tx(r, "update a permission");
+		return db_fail_tx(r, "update a permission");
 	return http_reply_status_body(r, 200);
 }
 
@@ -326,7 +293,7 @@ perm_delete(struct req *r)
 
 	if (abilities_require(r, "destroy", "Permission") == -1)
 		return -1;
-	p[0] = num(r, param_int(r, "id", 0));
+	p[0] = db_int(r->a, param_int(r, "id", 0));
 	if ((res = db_exec(r->a, &st_perm_delete, p)) == NULL)
 		return err_internal(r, "could not delete a permission");
 	if (PQntuples(res) == 0)
@@ -395,14 +362,14 @@ restriction_json(PGresult *res, int i)
 {
 	json_object	*o = json_object_new_object();
 
-	json_object_object_add(o, "id", col_int(res, i, 0));
-	json_object_object_add(o, "category", col_str(res, i, 1));
-	json_object_object_add(o, "scope", col_str(res, i, 2));
-	json_object_object_add(o, "value", col_str(res, i, 3));
-	json_object_object_add(o, "code", col_int(res, i, 4));
-	json_object_object_add(o, "state", col_str(res, i, 5));
-	json_object_object_add(o, "created_at", col_str(res, i, 6));
-	json_object_object_add(o, "updated_at", col_str(res, i, 7));
+	json_object_object_add(o, "id", db_json_int(res, i, 0));
+	json_object_object_add(o, "category", db_json_str(res, i, 1));
+	json_object_object_add(o, "scope", db_json_str(res, i, 2));
+	json_object_object_add(o, "value", db_json_str(res, i, 3));
+	json_object_object_add(o, "code", db_json_int(res, i, 4));
+	json_object_object_add(o, "state", db_json_str(res, i, 5));
+	json_object_object_add(o, "created_at", db_json_str(res, i, 6));
+	json_object_object_add(o, "updated_at", db_json_str(res, i, 7));
 	return o;
 }
 
@@ -545,7 +512,7 @@ restr_validate(struct req *r, const struct restriction *x, long long id)
 	p[0] = x->category;
 	p[1] = x->scope;
 	p[2] = x->value;
-	p[3] = num(r, id);
+	p[3] = db_int(r->a, id);
 	if ((res = db_exec(r->a, &st_restr_taken, p)) == NULL)
 		return err_internal(r, "could not check a restriction");
 	if (PQntuples(res) > 0)
@@ -616,16 +583,16 @@ restr_create(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (restr_validate(r, &x, 0) == -1)
-		return fail_tx(r, "validate a restriction");
+		return db_fail_tx(r, "validate a restriction");
 	p[0] = x.category;
 	p[1] = x.scope;
 	p[2] = x.value;
-	p[3] = x.code != 0 ? num(r, x.code) : NULL;
+	p[3] = x.code != 0 ? db_int(r->a, x.code) : NULL;
 	p[4] = x.state;
 	if (db_exec(r->a, &st_restr_insert, p) == NULL)
 		return restr_write_failed(r, "create");
 	if (blocklogin_sessions(r, &x, NULL) == -1 || db_commit() == -1)
-		return fail_tx(r, "create a restriction");
+		return db_fail_tx(r, "create a restriction");
 	return http_reply_status_body(r, 200);
 }
 
@@ -663,11 +630,11 @@ restr_update(struct req *r)
 
 	if (abilities_require(r, "update", "Restriction") == -1)
 		return -1;
-	p[0] = num(r, id);
+	p[0] = db_int(r->a, id);
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_restr_find, p)) == NULL)
-		return fail_tx(r, "find a restriction");
+		return db_fail_tx(r, "find a restriction");
 	if (PQntuples(res) == 0) {
 		db_rollback();
 		return err_set(r, 404, ADM_RESTRICTION ".doesnt_exist", NULL);
@@ -684,16 +651,16 @@ restr_update(struct req *r)
 	x.state = given_or(param_str(r, "state"), old_state);
 	assign_code(&x);
 	if (restr_validate(r, &x, id) == -1)
-		return fail_tx(r, "validate a restriction");
+		return db_fail_tx(r, "validate a restriction");
 	p[1] = x.category;
 	p[2] = x.scope;
 	p[3] = x.value;
-	p[4] = x.code != 0 ? num(r, x.code) : NULL;
+	p[4] = x.code != 0 ? db_int(r->a, x.code) : NULL;
 	p[5] = x.state;
 	if (db_exec(r->a, &st_restr_update, p) == NULL)
 		return restr_write_failed(r, "update");
 	if (blocklogin_sessions(r, &x, old_state) == -1 || db_commit() == -1)
-		return fail_tx(r, "update a restriction");
+		return db_fail_tx(r, "update a restriction");
 	return http_reply_status_body(r, 200);
 }
 
@@ -706,7 +673,7 @@ restr_delete(struct req *r)
 
 	if (abilities_require(r, "destroy", "Restriction") == -1)
 		return -1;
-	p[0] = num(r, param_int(r, "id", 0));
+	p[0] = db_int(r->a, param_int(r, "id", 0));
 	if ((res = db_exec(r->a, &st_restr_delete, p)) == NULL)
 		return err_internal(r, "could not delete a restriction");
 	if (PQntuples(res) == 0)
@@ -745,7 +712,7 @@ restr_whitelink(struct req *r)
 	if (crypto_random_hex(token, 32) == -1)
 		return err_internal(r, "could not make a whitelink token");
 	p[0] = token;
-	p[1] = num(r, hours);
+	p[1] = db_int(r->a, hours);
 	if (db_exec(r->a, &st_whitelink_put, p) == NULL)
 		return err_internal(r, "could not store a whitelink token");
 	o = json_object_new_object();

@@ -14,7 +14,9 @@
 #include "admin.h"
 #include "apikey_scope.h"
 #include "arena.h"
+#include "barongyml.h"
 #include "bearer.h"
+#include "conf.h"
 #include "db.h"
 #include "document.h"
 #include "http.h"
@@ -42,29 +44,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *
-num(struct req *r, long long n)
-{
-	return arena_printf(r->a, "%lld", n);
-}
-
-static json_object *
-col_str(PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_string(PQgetvalue(res, row, col));
-}
-
-static json_object *
-col_int(PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return json_object_new_int64(strtoll(PQgetvalue(res, row, col), NULL,
-	    10));
-}
-
 /* The User entity at columns col.. (USER_COLS); null when uid is null. */
 static json_object *
 user_entity(PGresult *res, int row, int col)
@@ -74,16 +53,16 @@ user_entity(PGresult *res, int row, int col)
 	if (PQgetisnull(res, row, col + 1))
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "email", col_str(res, row, col));
-	json_object_object_add(o, "uid", col_str(res, row, col + 1));
-	json_object_object_add(o, "role", col_str(res, row, col + 2));
-	json_object_object_add(o, "level", col_int(res, row, col + 3));
+	json_object_object_add(o, "email", db_json_str(res, row, col));
+	json_object_object_add(o, "uid", db_json_str(res, row, col + 1));
+	json_object_object_add(o, "role", db_json_str(res, row, col + 2));
+	json_object_object_add(o, "level", db_json_int(res, row, col + 3));
 	json_object_object_add(o, "otp", json_object_new_boolean(
 	    strcmp(PQgetvalue(res, row, col + 4), "t") == 0));
-	json_object_object_add(o, "state", col_str(res, row, col + 5));
-	json_object_object_add(o, "referral_uid", col_str(res, row, col + 6));
-	json_object_object_add(o, "data", col_str(res, row, col + 7));
-	json_object_object_add(o, "username", col_str(res, row, col + 8));
+	json_object_object_add(o, "state", db_json_str(res, row, col + 5));
+	json_object_object_add(o, "referral_uid", db_json_str(res, row, col + 6));
+	json_object_object_add(o, "data", db_json_str(res, row, col + 7));
+	json_object_object_add(o, "username", db_json_str(res, row, col + 8));
 	return o;
 }
 
@@ -100,7 +79,7 @@ epoch(struct req *r, const char *name)
 		n = EPOCH_MIN;
 	if (n > EPOCH_MAX)
 		n = EPOCH_MAX;
-	return num(r, n);
+	return db_int(r->a, n);
 }
 
 /*
@@ -119,8 +98,8 @@ list(struct req *r, const struct db_stmt *count, const struct db_stmt *rows,
 	int		 i;
 
 	paginate_get(r, &pg);
-	p[np] = num(r, pg.limit);
-	p[np + 1] = num(r, pg.offset);
+	p[np] = db_int(r->a, pg.limit);
+	p[np + 1] = db_int(r->a, pg.offset);
 	if ((cres = db_exec(r->a, count, p)) == NULL ||
 	    (res = db_exec(r->a, rows, p)) == NULL)
 		return err_internal(r, "could not list");
@@ -167,9 +146,9 @@ levels(struct req *r)
 	a = json_object_new_array();
 	for (i = 0; i < PQntuples(res); i++) {
 		o = json_object_new_object();
-		json_object_object_add(o, "id", col_int(res, i, 0));
-		json_object_object_add(o, "key", col_str(res, i, 1));
-		json_object_object_add(o, "value", col_str(res, i, 2));
+		json_object_object_add(o, "id", db_json_int(res, i, 0));
+		json_object_object_add(o, "key", db_json_str(res, i, 1));
+		json_object_object_add(o, "value", db_json_str(res, i, 2));
 		json_object_array_add(a, o);
 	}
 	return http_reply_json(r, 200, a);
@@ -221,13 +200,13 @@ apikey_json(struct req *r, PGresult *res, int i)
 	json_object	*o = json_object_new_object();
 
 	(void)r;
-	json_object_object_add(o, "kid", col_str(res, i, 0));
-	json_object_object_add(o, "algorithm", col_str(res, i, 1));
+	json_object_object_add(o, "kid", db_json_str(res, i, 0));
+	json_object_object_add(o, "algorithm", db_json_str(res, i, 1));
 	json_object_object_add(o, "scope", json_object_get(apikey_scope_json(
 	    r->a, PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2))));
-	json_object_object_add(o, "state", col_str(res, i, 3));
-	json_object_object_add(o, "created_at", col_str(res, i, 4));
-	json_object_object_add(o, "updated_at", col_str(res, i, 5));
+	json_object_object_add(o, "state", db_json_str(res, i, 3));
+	json_object_object_add(o, "created_at", db_json_str(res, i, 4));
+	json_object_object_add(o, "updated_at", db_json_str(res, i, 5));
 	return o;
 }
 
@@ -269,7 +248,7 @@ apikeys(struct req *r)
 			break;
 	if (i == AK_NORDERS)
 		return err_internal(r, "order_by %s has no query", col);
-	p[0] = num(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	return list(r, &st_ak_count, desc ? &ak_orders[i].desc :
 	    &ak_orders[i].asc, p, 1, apikey_json);
 }
@@ -318,7 +297,7 @@ activity_head(json_object *o, PGresult *res, int i)
 	size_t	k;
 
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		json_object_object_add(o, keys[k], col_str(res, i, (int)k));
+		json_object_object_add(o, keys[k], db_json_str(res, i, (int)k));
 }
 
 /* ActivityWithUser. */
@@ -330,7 +309,7 @@ activity_json(struct req *r, PGresult *res, int i)
 	(void)r;
 	activity_head(o, res, i);
 	json_object_object_add(o, "user", user_entity(res, i, 8));
-	json_object_object_add(o, "created_at", col_str(res, i, 7));
+	json_object_object_add(o, "created_at", db_json_str(res, i, 7));
 	return o;
 }
 
@@ -345,7 +324,7 @@ admin_activity_json(struct req *r, PGresult *res, int i)
 	json_object_object_add(o, "admin", user_entity(res, i, 8));
 	json_object_object_add(o, "target", user_entity(res, i,
 	    8 + USER_NCOLS));
-	json_object_object_add(o, "created_at", col_str(res, i, 7));
+	json_object_object_add(o, "created_at", db_json_str(res, i, 7));
 	return o;
 }
 
@@ -459,9 +438,9 @@ metrics(struct req *r)
 	for (i = 0; i < PQntuples(res); i++)
 		if (json_object_object_get_ex(o, PQgetvalue(res, i, 0), &g))
 			json_object_object_add(g, PQgetvalue(res, i, 1),
-			    col_int(res, i, 2));
+			    db_json_int(res, i, 2));
 	json_object_object_add(o, "pending_applications",
-	    col_int(pend, 0, 0));
+	    db_json_int(pend, 0, 0));
 	return http_reply_json(r, 200, o);
 }
 
@@ -576,12 +555,17 @@ profiles_update(struct req *r)
 		    NULL);
 	}
 	/*
-	 * XXX Barong's BARONG_PROFILE_DOUBLE_VERIFICATION (an author may
-	 * not verify his own profile unless his role is in
-	 * profile_verification_roles) has no configuration key yet: it is
-	 * off, as Barong's default, and admin.profiles.second_admin_approval
-	 * is never returned.
+	 * Barong's BARONG_PROFILE_DOUBLE_VERIFICATION: the admin who
+	 * submitted a profile may not decide it himself unless his role is
+	 * one of barong.yml's profile_verification_roles.
 	 */
+	if (cfg.profile_double_verification && !PQgetisnull(res, 0, 1) &&
+	    strcmp(PQgetvalue(res, 0, 1), me->uid) == 0 &&
+	    !strlist_has(&byml.profile_verification_roles, me->role)) {
+		db_rollback();
+		return err_set(r, 422, "admin.profiles.second_admin_approval",
+		    NULL);
+	}
 	for (i = 0; i < NPROFILE_STATES; i++)
 		if (strcmp(state, profile_states[i].name) == 0)
 			code = profile_states[i].code;

@@ -192,22 +192,6 @@ static const struct db_stmt st_comment_delete = { "adm_comment_delete",
 /* ------------------------------------------------------------ helpers */
 
 static const char *
-id_str(struct req *r, long long id)
-{
-	return arena_printf(r->a, "%lld", id);
-}
-
-/* A database failure inside a transaction: roll back, answer 500. */
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
-}
-
-static const char *
 val(PGresult *res, int row, int c)
 {
 	return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
@@ -375,7 +359,7 @@ rows_json(struct req *r, const struct db_stmt *st, long long user_id,
 	const char	*p[1];
 	int		 i, c;
 
-	p[0] = id_str(r, user_id);
+	p[0] = db_int(r->a, user_id);
 	if ((res = db_exec(r->a, st, p)) == NULL)
 		return NULL;
 	arr = json_object_new_array();
@@ -451,7 +435,7 @@ reply_kyc(struct req *r, int status, long long user_id)
 	json_object	*o;
 	int		 rc;
 
-	if ((rc = find_user(r, &st_user_by_id, id_str(r, user_id), &u)) != 0)
+	if ((rc = find_user(r, &st_user_by_id, db_int(r->a, user_id), &u)) != 0)
 		return rc == 1 ? err_internal(r, "user %lld vanished",
 		    user_id) : -1;
 	if ((o = user_kyc_json(r, u)) == NULL)
@@ -498,8 +482,8 @@ reply_page(struct req *r, const struct db_stmt *count,
 	if ((res = db_exec(r->a, count, p)) == NULL)
 		return err_internal(r, "could not count users");
 	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	p[nfilter] = id_str(r, pg.limit);
-	p[nfilter + 1] = id_str(r, pg.offset);
+	p[nfilter] = db_int(r->a, pg.limit);
+	p[nfilter + 1] = db_int(r->a, pg.offset);
 	if ((res = db_exec(r->a, page, p)) == NULL)
 		return err_internal(r, "could not list users");
 	if ((arr = users_array(r, res, shape)) == NULL)
@@ -550,7 +534,7 @@ epoch(struct req *r, const char *name)
 		t = -62135596800LL;
 	if (t > 253402300799LL)
 		t = 253402300799LL;
-	return id_str(r, t);
+	return db_int(r->a, t);
 }
 
 /* The nine filter parameters of USERS_WHERE / PENDING_WHERE. */
@@ -561,7 +545,7 @@ filters(struct req *r, const char **p)
 	p[1] = param_str(r, "email");
 	p[2] = param_str(r, "role");
 	p[3] = param_str(r, "country");
-	p[4] = param_present(r, "level") ? id_str(r, param_int(r, "level",
+	p[4] = param_present(r, "level") ? db_int(r->a, param_int(r, "level",
 	    0)) : NULL;
 	p[5] = param_str(r, "state");
 	p[6] = param_str(r, "range");
@@ -680,7 +664,7 @@ update_one(struct req *r, int with_email)
 	    email != NULL ? useradm_set_email(r, u, email) :
 	    useradm_disable_otp(r, u);
 	if (rc == -1 || db_commit() == -1)
-		return fail_tx(r, "update a user");
+		return db_fail_tx(r, "update a user");
 	return http_reply_status_body(r, 200);
 }
 
@@ -737,7 +721,7 @@ users_role(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (useradm_set_role(r, u, role) == -1 || db_commit() == -1)
-		return fail_tx(r, "change a role");
+		return db_fail_tx(r, "change a role");
 	return http_reply_status_body(r, 200);
 }
 
@@ -790,7 +774,7 @@ storage_delete(struct req *r)
 	    abilities_require(r, "destroy", "User") == -1 ||
 	    target(r, param_str(r, "uid"), &u) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = param_str(r, "title");
 	if ((res = db_exec(r->a, &st_storage_delete, p)) == NULL)
 		return err_internal(r, "could not delete a data storage");
@@ -977,7 +961,7 @@ label_validate(struct req *r, long long user_id, const char *key,
 	if (key != NULL) {
 		label_field(&m, "key", key);
 		if (is_new && scope_ok) {
-			p[0] = id_str(r, user_id);
+			p[0] = db_int(r->a, user_id);
 			p[1] = key;
 			p[2] = scope;
 			if ((res = db_exec(r->a, &st_label_taken, p)) == NULL)
@@ -1012,7 +996,7 @@ label_written(struct req *r, const struct user *u, long long label_id,
 	if (event == NULL ||
 	    (strcmp(event, "label.created") == 0 && strcmp(key, "phone") != 0))
 		return 0;
-	if (find_user(r, &st_user_by_id, id_str(r, u->id), &now) != 0)
+	if (find_user(r, &st_user_by_id, db_int(r->a, u->id), &now) != 0)
 		return -1;
 	rec = json_adopt(r->a, json_object_new_object());
 	json_object_object_add(rec, "id", json_object_new_int64(label_id));
@@ -1032,7 +1016,7 @@ label_insert(struct req *r, const struct user *u, const char *key,
 	PGresult	*res;
 	const char	*p[5];
 
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = key;
 	p[2] = value;
 	p[3] = scope;
@@ -1059,7 +1043,7 @@ label_create(struct req *r, const struct user *u, const char *rawkey,
 		return err_internal(r, "could not begin");
 	if (label_insert(r, u, key, value, scope, description) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "create a label");
+		return db_fail_tx(r, "create a label");
 	return http_reply_status_body(r, 200);
 }
 
@@ -1103,7 +1087,7 @@ label_find(struct req *r, const struct user *u, long long *id)
 	PGresult	*res;
 	const char	*p[3];
 
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = param_str(r, "key");
 	p[2] = param_str(r, "scope");
 	if ((res = db_exec(r->a, &st_label_find, p)) == NULL)
@@ -1125,7 +1109,7 @@ label_update(struct req *r, const struct user *u, long long id,
 	PGresult	*res;
 	const char	*p[4];
 
-	p[0] = id_str(r, id);
+	p[0] = db_int(r->a, id);
 	p[1] = value;
 	p[2] = desc;
 	p[3] = set_desc ? "true" : "false";
@@ -1172,7 +1156,7 @@ label_change(struct req *r, const struct param *params, int upsert)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((rc = label_find(r, u, &id)) == -1)
-		return fail_tx(r, "find a label");
+		return db_fail_tx(r, "find a label");
 	if (rc == 1) {
 		db_rollback();
 		if (!upsert || !param_bool(r, "replace", 1))
@@ -1190,7 +1174,7 @@ label_change(struct req *r, const struct param *params, int upsert)
 	if (label_update(r, u, id, value, upsert || param_present(r,
 	    "description"), param_str(r, "description")) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "update a label");
+		return db_fail_tx(r, "update a label");
 	return http_reply_status_body(r, 200);
 }
 
@@ -1248,16 +1232,16 @@ labels_delete(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((rc = label_find(r, u, &id)) == -1)
-		return fail_tx(r, "find a label");
+		return db_fail_tx(r, "find a label");
 	if (rc == 1) {
 		db_rollback();
 		return err_set(r, 404, "admin.label.doesnt_exist", NULL);
 	}
-	p[0] = id_str(r, id);
+	p[0] = db_int(r->a, id);
 	if (db_exec(r->a, &st_label_delete, p) == NULL ||
 	    label_written(r, u, id, param_str(r, "key"), NULL, NULL,
 	    param_str(r, "scope"), NULL) == -1 || db_commit() == -1)
-		return fail_tx(r, "delete a label");
+		return db_fail_tx(r, "delete a label");
 	return http_reply_status_body(r, 200);
 }
 
@@ -1321,7 +1305,7 @@ comments_create(struct req *r)
 	if (err_is_set(r) || bearer_user(r, &me) == -1 ||
 	    target(r, param_str(r, "uid"), &u) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = me->uid;
 	p[2] = title;
 	p[3] = data;
@@ -1350,7 +1334,7 @@ comments_update(struct req *r)
 	    "admin.comments.data_too_long", &data);
 	if (err_is_set(r) || bearer_user(r, &me) == -1)
 		return -1;
-	p[0] = id_str(r, param_int(r, "id", 0));
+	p[0] = db_int(r->a, param_int(r, "id", 0));
 	p[1] = title;
 	p[2] = data;
 	if ((res = db_exec(r->a, &st_comment_update, p)) == NULL)
@@ -1370,7 +1354,7 @@ comments_delete(struct req *r)
 
 	if (check(r, id_params) == -1 || bearer_user(r, &me) == -1)
 		return -1;
-	p[0] = id_str(r, param_int(r, "id", 0));
+	p[0] = db_int(r->a, param_int(r, "id", 0));
 	if ((res = db_exec(r->a, &st_comment_delete, p)) == NULL)
 		return err_internal(r, "could not delete a comment");
 	if (PQntuples(res) == 0)

@@ -69,22 +69,6 @@ static const struct db_stmt st_whitelist_ip = { "whitelist_ip_insert",
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *
-id_str(struct req *r, long long id)
-{
-	return arena_printf(r->a, "%lld", id);
-}
-
-/* A database failure inside a transaction: roll back, answer 500. */
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
-}
-
 /* Barong's event record {user, domain[, token]}. */
 static json_object *
 event_record(struct req *r, const struct user *u, const char *token)
@@ -163,7 +147,7 @@ use_jti(struct req *r, const char *jti)
 	const char	*p[2];
 
 	p[0] = jti;
-	p[1] = id_str(r, cfg.jwt_expire_time);
+	p[1] = db_int(r->a, cfg.jwt_expire_time);
 	if ((res = db_exec(r->a, &st_jti_use, p)) == NULL)
 		return -1;
 	return PQntuples(res) == 0;
@@ -294,7 +278,7 @@ session_create(struct req *r)
 	    activity_record(r, u->id, "session", action, "succeed", NULL) ==
 	    -1 || outbox_enqueue(r->a, "session.create", u->id, rec, NULL) ==
 	    -1 || db_commit() == -1)
-		return fail_tx(r, "open a session");
+		return db_fail_tx(r, "open a session");
 	return reply_user(r, 200, u->id, csrf);
 }
 
@@ -387,7 +371,7 @@ first_user(struct req *r, const struct user *u)
 
 	if (!cfg.first_registration_superadmin)
 		return 0;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	if (db_exec(r->a, &st_superadmin_lock, NULL) == NULL ||
 	    (res = db_exec(r->a, &st_other_users, p)) == NULL)
 		return -1;
@@ -431,13 +415,13 @@ user_signup(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (user_create(r, &in, &u) == -1)
-		return fail_tx(r, "create a user");
+		return db_fail_tx(r, "create a user");
 	if (activity_record(r, u->id, "account", "signup", "succeed", NULL) ==
 	    -1 || (first = first_user(r, u)) == -1 ||
 	    (!first && queue_confirmation(r, u) == -1) ||
 	    session_open(r, u->id, clientip_get(r), &csrf) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "complete a sign-up");
+		return db_fail_tx(r, "complete a sign-up");
 	return reply_user(r, 201, u->id, csrf);
 }
 
@@ -507,7 +491,7 @@ email_confirm_code(struct req *r)
 	    labels_set_private(r->a, u->id, "email", "verified") == -1 ||
 	    session_open(r, u->id, clientip_get(r), &csrf) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "confirm an e-mail");
+		return db_fail_tx(r, "confirm an e-mail");
 	return reply_user(r, 201, u->id, csrf);
 }
 
@@ -535,7 +519,7 @@ password_generate_code(struct req *r)
 		return err_internal(r, "could not make a reset token");
 	p[0] = email;
 	p[1] = reset;
-	p[2] = id_str(r, cfg.jwt_expire_time);
+	p[2] = db_int(r->a, cfg.jwt_expire_time);
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (db_exec(r->a, &st_reset_put, p) == NULL ||
@@ -543,7 +527,7 @@ password_generate_code(struct req *r)
 	    "succeed", NULL) == -1 ||
 	    outbox_enqueue(r->a, "user.password.reset.token", u->id,
 	    event_record(r, u, token), NULL) == -1 || db_commit() == -1)
-		return fail_tx(r, "queue a password reset");
+		return db_fail_tx(r, "queue a password reset");
 	return http_reply_status_body(r, 201);
 }
 
@@ -599,7 +583,7 @@ password_confirm_code(struct req *r)
 		return err_set(r, 422, USR ".utilized_token", NULL);
 	}
 	if (rc == -1)
-		return fail_tx(r, "use a reset token");
+		return db_fail_tx(r, "use a reset token");
 	if (user_set_password(r, u->id, pw) == -1) {
 		db_rollback();
 		activity_record(r, u->id, "password", "password reset",
@@ -611,7 +595,7 @@ password_confirm_code(struct req *r)
 	    session_destroy_user(r->a, u->id, 0) == -1 ||
 	    activity_record(r, u->id, "password", "password reset",
 	    "succeed", NULL) == -1 || db_commit() == -1)
-		return fail_tx(r, "reset a password");
+		return db_fail_tx(r, "reset a password");
 	return http_reply_status_body(r, 201);
 }
 

@@ -133,25 +133,10 @@ static const struct guard sa_guard = {
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *
-id_str(struct req *r, long long id)
-{
-	return arena_printf(r->a, "%lld", id);
-}
-
 static long long
 to_ll(const char *s)
 {
 	return strtoll(s, NULL, 10);
-}
-
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
 }
 
 /* Barong's APIKey entity from a KEY_COLS row; secret NULL leaves it out. */
@@ -213,7 +198,7 @@ lock_holder(struct req *r, const struct user *u, struct holder *h,
 	PGresult	*res;
 	const char	*p[1];
 
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	if ((res = db_exec(r->a, &st_lock_user, p)) == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -224,7 +209,7 @@ lock_holder(struct req *r, const struct user *u, struct holder *h,
 		h->state = PQgetvalue(res, 0, 1);
 		return 0;
 	}
-	p[0] = id_str(r, h->id);
+	p[0] = db_int(r->a, h->id);
 	if ((res = db_exec(r->a, &st_lock_sa, p)) == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
@@ -255,11 +240,11 @@ list_keys(struct req *r, const struct holder *h)
 
 	paginate_get(r, &pg);
 	p[0] = h->type;
-	p[1] = id_str(r, h->id);
+	p[1] = db_int(r->a, h->id);
 	p[2] = param_str(r, "order_by");
 	p[3] = param_str(r, "ordering");
-	p[4] = id_str(r, pg.limit);
-	p[5] = id_str(r, pg.offset);
+	p[4] = db_int(r->a, pg.limit);
+	p[5] = db_int(r->a, pg.offset);
 	if ((res = db_exec(r->a, &st_count, p)) == NULL)
 		return err_internal(r, "could not count API keys");
 	total = to_ll(PQgetvalue(res, 0, 0));
@@ -283,7 +268,7 @@ insert_key(struct req *r, const struct holder *h, const char *scope,
 	int		 i;
 
 	p[0] = h->type;
-	p[1] = id_str(r, h->id);
+	p[1] = db_int(r->a, h->id);
 	p[2] = kid;
 	p[3] = param_str(r, "algorithm");
 	p[4] = scope;
@@ -325,7 +310,7 @@ create_key(struct req *r, const struct user *u, struct holder *h,
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (lock_holder(r, u, h, g) == -1)
-		return fail_tx(r, "lock the key holder");
+		return db_fail_tx(r, "lock the key holder");
 	if (!holder_active(h))
 		model_err_add(&me, "key_holder_account.invalid");
 	if (strstr(alg, "HS") == NULL)
@@ -340,7 +325,7 @@ create_key(struct req *r, const struct user *u, struct holder *h,
 	    secret);
 	if (res == NULL || db_commit() == -1) {
 		crypto_wipe(secret, sizeof(secret));
-		return fail_tx(r, "create an API key");
+		return db_fail_tx(r, "create an API key");
 	}
 	o = key_json(r, res, 0, secret);
 	crypto_wipe(secret, sizeof(secret));
@@ -362,12 +347,12 @@ update_key(struct req *r, const struct user *u, struct holder *h,
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (lock_holder(r, u, h, g) == -1)
-		return fail_tx(r, "lock the key holder");
+		return db_fail_tx(r, "lock the key holder");
 	p[0] = h->type;
-	p[1] = id_str(r, h->id);
+	p[1] = db_int(r->a, h->id);
 	p[2] = param_str(r, "kid");
 	if ((res = db_exec(r->a, &st_find, p)) == NULL)
-		return fail_tx(r, "find an API key");
+		return db_fail_tx(r, "find an API key");
 	if (PQntuples(res) == 0) {
 		db_rollback();
 		return err_set(r, 404, "record.not_found", NULL);
@@ -383,7 +368,7 @@ update_key(struct req *r, const struct user *u, struct holder *h,
 	p[2] = state;
 	if ((res = db_exec(r->a, &st_update, p)) == NULL ||
 	    PQntuples(res) != 1 || db_commit() == -1)
-		return fail_tx(r, "update an API key");
+		return db_fail_tx(r, "update an API key");
 	return http_reply_json(r, 200, key_json(r, res, 0, NULL));
 }
 
@@ -395,7 +380,7 @@ delete_key(struct req *r, const struct holder *h)
 	const char	*p[3];
 
 	p[0] = h->type;
-	p[1] = id_str(r, h->id);
+	p[1] = db_int(r->a, h->id);
 	p[2] = param_str(r, "kid");
 	if ((res = db_exec(r->a, &st_delete, p)) == NULL)
 		return err_internal(r, "could not delete an API key");
@@ -569,7 +554,7 @@ sa_index(struct req *r)
 
 	if (bearer_user(r, &u) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	if ((res = db_exec(r->a, &st_sa_list, p)) == NULL)
 		return err_internal(r, "could not list service accounts");
 	arr = json_object_new_array();
@@ -607,7 +592,7 @@ sa_holder(struct req *r, struct user **u, struct holder *h)
 
 	if (bearer_user(r, u) == -1)
 		return -1;
-	p[0] = id_str(r, (*u)->id);
+	p[0] = db_int(r->a, (*u)->id);
 	p[1] = param_str(r, "service_account_uid");
 	if ((res = db_exec(r->a, &st_sa_find, p)) == NULL)
 		return err_internal(r, "could not find a service account");

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "activity.h"
+#include "apikey.h"
 #include "arena.h"
 #include "bearer.h"
 #include "crypto.h"
@@ -44,26 +45,12 @@ static const struct db_stmt st_label_exists = { "res_otp_label_exists",
 static const struct db_stmt st_label_delete = { "res_otp_label_delete",
 	"DELETE FROM labels WHERE user_id = $1::bigint AND key = 'otp'"
 	" AND scope = 'private'", 1 };
-static const struct db_stmt st_keys_off = { "res_otp_keys_off",
-	"UPDATE apikeys SET state = 'inactive',"
-	" updated_at = (now() AT TIME ZONE 'utc')"
-	" WHERE state = 'active' AND ((key_holder_account_type = 'User'"
-	"  AND key_holder_account_id = $1::bigint)"
-	" OR (key_holder_account_type = 'ServiceAccount'"
-	"  AND key_holder_account_id IN"
-	"  (SELECT id FROM service_accounts WHERE owner_id = $1::bigint)))", 1 };
 
 static const struct param code_params[] = {
 	{ .name = "code", .type = PT_STRING, .flags = P_REQUIRED | P_NONBLANK,
 	  .maxlen = CODE_MAXLEN },
 	{ .name = NULL }
 };
-
-static const char *
-id_str(struct req *r, long long id)
-{
-	return arena_printf(r->a, "%lld", id);
-}
 
 /* A failed otp action: the activity, then the error. */
 static int
@@ -87,15 +74,6 @@ check_code(struct req *r, const struct user *u, const char *action)
 	default:
 		return err_set(r, 422, "totp.error", "code reused or refused");
 	}
-}
-
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
 }
 
 /* Vault's reply to a TOTP key write, which Barong hands on as it is. */
@@ -146,7 +124,7 @@ generate_qrcode(struct req *r)
 		return err_set(r, 422, "totp.error", "could not make a secret");
 	}
 	if (db_commit() == -1)
-		return fail_tx(r, "store a TOTP secret");
+		return db_fail_tx(r, "store a TOTP secret");
 	if (qrpng_make(r->a, url, QR_SIZE, &png, &len) == -1)
 		return err_internal(r, "could not draw the QR code");
 	return http_reply_json(r, 201, vault_reply(r,
@@ -174,7 +152,7 @@ add_otp_label(struct req *r, const struct user *u)
 	PGresult	*res;
 	const char	*p[1];
 
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	if ((res = db_exec(r->a, &st_label_exists, p)) == NULL)
 		return -1;
 	if (PQntuples(res) > 0)
@@ -200,7 +178,7 @@ enable(struct req *r)
 		    RES_OTP ".already_enabled", WHY_ON);
 	if (check_code(r, u, "enable 2FA") == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = "true";
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
@@ -210,7 +188,7 @@ enable(struct req *r)
 	    -1 || current_session(r, u, &keep) == -1 ||
 	    session_destroy_user(r->a, u->id, keep) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "enable 2FA");
+		return db_fail_tx(r, "enable 2FA");
 	http_add_header(r, "Content-Type", "application/json");
 	return http_reply(r, 201, "200", 3);
 }
@@ -233,16 +211,16 @@ disable(struct req *r)
 		    RES_OTP ".not_enabled", WHY_OFF);
 	if (check_code(r, u, "disable 2FA") == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = "false";
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (db_exec(r->a, &st_set_otp, p) == NULL ||
-	    db_exec(r->a, &st_keys_off, p) == NULL ||
+	    apikey_deactivate_user(r->a, u->id) == -1 ||
 	    db_exec(r->a, &st_label_delete, p) == NULL ||
 	    activity_record(r, u->id, "otp", "disable 2FA", "succeed", NULL) ==
 	    -1 || db_commit() == -1)
-		return fail_tx(r, "disable 2FA");
+		return db_fail_tx(r, "disable 2FA");
 	return http_reply_status_body(r, 200);
 }
 

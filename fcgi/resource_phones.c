@@ -53,16 +53,6 @@ static const struct param verify_params[] = {
 	{ .name = NULL }
 };
 
-/* A database failure inside a transaction: roll back, answer 500. */
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
-}
-
 /*
  * Barong's validate_phone!: the normalised number and its index, or -1
  * with 400 invalid_num, 400 number_exist (verified by anyone, this user
@@ -133,16 +123,16 @@ phones_create(struct req *r)
 	/* One user's concurrent requests add a number once. */
 	p[0] = arena_printf(r->a, "%lld", u->id);
 	if (db_exec(r->a, &st_user_lock, p) == NULL)
-		return fail_tx(r, "lock the user");
+		return db_fail_tx(r, "lock the user");
 	if ((rc = phone_find(r->a, u->id, index, &ph)) == -1)
-		return fail_tx(r, "look up the phone");
+		return db_fail_tx(r, "look up the phone");
 	if (rc == 0) {
 		db_rollback();
 		return err_set(r, 400, RES_PHONE ".exists",
 		    "the user has this phone already");
 	}
 	if (phone_create(r->a, u->id, &pn, index, &ph) == -1)
-		return fail_tx(r, "create the phone");
+		return db_fail_tx(r, "create the phone");
 	if (db_commit() == -1)
 		return err_internal(r, "could not commit the phone");
 	if (sms_send(r, pn.digits, ph->code, param_str(r, "channel")) == -1)
@@ -210,9 +200,9 @@ phones_verify(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if (phone_lock_number(r->a, index) == -1)
-		return fail_tx(r, "lock the number");
+		return db_fail_tx(r, "lock the number");
 	if ((rc = phone_verified_anywhere(r->a, index)) == -1)
-		return fail_tx(r, "look up the number");
+		return db_fail_tx(r, "look up the number");
 	if (rc == 1) {
 		db_rollback();
 		return err_set(r, 400, RES_PHONE ".number_exist",
@@ -220,13 +210,13 @@ phones_verify(struct req *r)
 	}
 	if (phone_set_validated(r->a, ph->id) == -1 ||
 	    phone_code_passed(r->a, ph) == -1)
-		return fail_tx(r, "validate the phone");
+		return db_fail_tx(r, "validate the phone");
 	p[0] = arena_printf(r->a, "%lld", u->id);
 	if ((res = db_exec(r->a, &st_phone_label, p)) == NULL)
-		return fail_tx(r, "look up the phone label");
+		return db_fail_tx(r, "look up the phone label");
 	if (PQntuples(res) == 0 &&
 	    labels_set_private(r->a, u->id, "phone", "verified") == -1)
-		return fail_tx(r, "add the phone label");
+		return db_fail_tx(r, "add the phone label");
 	if (db_commit() == -1)
 		return err_internal(r, "could not commit the verification");
 	if (user_find_by_id(r->a, u->id, &u) != 0)

@@ -102,22 +102,6 @@ static const struct db_stmt st_storage_insert = { "resu_storage_insert",
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *
-id_str(struct req *r, long long id)
-{
-	return arena_printf(r->a, "%lld", id);
-}
-
-/* A database failure inside a transaction: roll back, answer 500. */
-static int
-fail_tx(struct req *r, const char *what)
-{
-	db_rollback();
-	if (err_is_set(r))
-		return -1;
-	return err_internal(r, "could not %s", what);
-}
-
 /* Characters (code points) of valid UTF-8, as Ruby's String#length. */
 static size_t
 chars(const char *s)
@@ -211,7 +195,7 @@ label_exists(struct req *r, const struct db_stmt *st, long long user_id,
 	PGresult	*res;
 	const char	*p[2];
 
-	p[0] = id_str(r, user_id);
+	p[0] = db_int(r->a, user_id);
 	p[1] = key;
 	if ((res = db_exec(r->a, st, p)) == NULL)
 		return -1;
@@ -306,7 +290,7 @@ users_me_put(struct req *r)
 		model_err_add(&m, "data.invalid_format");
 	if (model_err_flush(r, &m, 422) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = data;
 	if (db_exec(r->a, &st_set_data, p) == NULL)
 		return err_internal(r, "could not save user data");
@@ -365,7 +349,7 @@ users_me_delete(struct req *r)
 		return err_internal(r, "could not begin");
 	if (private_label_create(r, u->id, "delete", "by_user") == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "delete a user");
+		return db_fail_tx(r, "delete a user");
 	return http_reply_status_body(r, 200);
 }
 
@@ -432,7 +416,7 @@ users_password(struct req *r)
 	}
 	if (activity_record(r, u->id, "password", "password change",
 	    "succeed", NULL) == -1 || db_commit() == -1)
-		return fail_tx(r, "change a password");
+		return db_fail_tx(r, "change a password");
 	return http_reply_status_body(r, 201);
 }
 
@@ -475,7 +459,7 @@ time_param(struct req *r, const char *name)
 		t = -62135596800LL;
 	if (t > 253402300799LL)
 		t = 253402300799LL;
-	return id_str(r, t);
+	return db_int(r->a, t);
 }
 
 static json_object *
@@ -520,13 +504,13 @@ users_activity(struct req *r)
 	if (bearer_user(r, &u) == -1)
 		return -1;
 	paginate_get(r, &pg);
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = strcmp(topic, "all") == 0 ? NULL : topic;
 	p[2] = time_param(r, "time_from");
 	p[3] = time_param(r, "time_to");
 	p[4] = param_str(r, "result");
-	p[5] = id_str(r, pg.limit);
-	p[6] = id_str(r, pg.offset);
+	p[5] = db_int(r->a, pg.limit);
+	p[6] = db_int(r->a, pg.offset);
 	if ((res = db_exec(r->a, &st_activity_count, p)) == NULL)
 		return err_internal(r, "could not count activities");
 	if ((total = strtoll(PQgetvalue(res, 0, 0), NULL, 10)) == 0)
@@ -562,7 +546,7 @@ labels_list(struct req *r)
 
 	if (bearer_user(r, &u) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	res = db_exec(r->a, strcmp(param_str(r, "ordering"), "desc") == 0 ?
 	    &st_labels_desc : &st_labels_asc, p);
 	if (res == NULL)
@@ -594,7 +578,7 @@ label_find(struct req *r, const struct user *u)
 	PGresult	*res;
 	const char	*p[2];
 
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = param_str(r, "key");
 	if ((res = db_exec(r->a, &st_label_find, p)) == NULL) {
 		err_internal(r, "could not look up a label");
@@ -678,19 +662,19 @@ label_create(struct req *r)
 	label_field_check(&m, "value", value);
 	if (model_err_flush(r, &m, 422) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = key;
 	p[2] = value;
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_label_insert, p)) == NULL)
-		return fail_tx(r, "create a label");
+		return db_fail_tx(r, "create a label");
 	if (PQntuples(res) == 0) {	/* a concurrent twin won */
 		db_rollback();
 		return err_set(r, 422, "key.taken", NULL);
 	}
 	if (public_label_changed(r, u->id, key) == -1 || db_commit() == -1)
-		return fail_tx(r, "create a label");
+		return db_fail_tx(r, "create a label");
 	return http_reply_json(r, 201, label_json(res, 0));
 }
 
@@ -746,14 +730,14 @@ label_update(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_label_update, p)) == NULL)
-		return fail_tx(r, "update a label");
+		return db_fail_tx(r, "update a label");
 	if (PQntuples(res) == 0) {	/* made private or deleted meanwhile */
 		db_rollback();
 		return err_set(r, 404, "record.not_found", NULL);
 	}
 	if ((changed && label_updated_mail(r, u, res) == -1) ||
 	    db_commit() == -1)
-		return fail_tx(r, "update a label");
+		return db_fail_tx(r, "update a label");
 	return http_reply_json(r, 200, label_json(res, 0));
 }
 
@@ -771,14 +755,14 @@ label_delete(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_label_delete, p)) == NULL)
-		return fail_tx(r, "delete a label");
+		return db_fail_tx(r, "delete a label");
 	if (PQntuples(res) == 0) {
 		db_rollback();
 		return err_set(r, 404, "record.not_found", NULL);
 	}
 	if (public_label_changed(r, u->id, PQgetvalue(res, 0, 0)) == -1 ||
 	    db_commit() == -1)
-		return fail_tx(r, "delete a label");
+		return db_fail_tx(r, "delete a label");
 	return http_reply(r, 204, "", 0);
 }
 
@@ -812,7 +796,7 @@ storage_create(struct req *r)
 
 	if (bearer_user(r, &u) == -1)
 		return -1;
-	p[0] = id_str(r, u->id);
+	p[0] = db_int(r->a, u->id);
 	p[1] = title;
 	p[2] = data;
 	if (chars(data) > 5120)
@@ -833,7 +817,7 @@ storage_create(struct req *r)
 	if (db_begin() == -1)
 		return err_internal(r, "could not begin");
 	if ((res = db_exec(r->a, &st_storage_insert, p)) == NULL)
-		return fail_tx(r, "store data");
+		return db_fail_tx(r, "store data");
 	if (PQntuples(res) == 0) {	/* a concurrent twin won */
 		db_rollback();
 		return err_set(r, 422, "title.taken", NULL);
@@ -842,7 +826,7 @@ storage_create(struct req *r)
 	if ((label_field_valid(key) &&
 	    private_label_create(r, u->id, key, "recorded") == -1) ||
 	    db_commit() == -1)
-		return fail_tx(r, "store data");
+		return db_fail_tx(r, "store data");
 	return http_reply_status_body(r, 201);
 }
 

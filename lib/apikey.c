@@ -272,3 +272,35 @@ apikey_signature_ok(const char *algorithm, const void *secret,
 	crypto_wipe(want, sizeof(want));
 	return ok;
 }
+
+static const struct db_stmt st_keys_off = { "apikey_keys_off",
+	"UPDATE apikeys SET state = 'inactive',"
+	" updated_at = (now() AT TIME ZONE 'utc') "
+	"WHERE state = 'active' AND ("
+	" (key_holder_account_type = 'User'"
+	"  AND key_holder_account_id = $1::bigint) OR"
+	" (key_holder_account_type = 'ServiceAccount'"
+	"  AND key_holder_account_id IN"
+	"  (SELECT id FROM service_accounts WHERE owner_id = $1::bigint)))",
+	1 };
+static const struct db_stmt st_sa_state = { "apikey_sa_state",
+	"UPDATE service_accounts SET state = $2,"
+	" updated_at = (now() AT TIME ZONE 'utc') "
+	"WHERE owner_id = $1::bigint AND state IS DISTINCT FROM $2", 2 };
+
+int
+apikey_deactivate_user(struct arena *a, long long user_id)
+{
+	const char	*p[1] = { arena_printf(a, "%lld", user_id) };
+
+	return db_exec(a, &st_keys_off, p) == NULL ? -1 : 0;
+}
+
+int
+apikey_service_accounts_state(struct arena *a, long long user_id,
+    const char *state)
+{
+	const char	*p[2] = { arena_printf(a, "%lld", user_id), state };
+
+	return db_exec(a, &st_sa_state, p) == NULL ? -1 : 0;
+}

@@ -111,4 +111,13 @@ int		 apikey_signature_ok(const char *algorithm, const void *secret,
 int		 apikey_nonce_record(struct arena *, const char *kid,
 		    const char *nonce, long lifetime_ms);
 
+/*
+ * Barong's holder rules (user-api.md §6.7, §6.11), inside the caller's
+ * transaction: every active key of the user and of his service accounts
+ * becomes inactive; his service accounts take state.  0 or -1.
+ */
+int		 apikey_deactivate_user(struct arena *, long long user_id);
+int		 apikey_service_accounts_state(struct arena *,
+		    long long user_id, const char *state);
+
 #endif

@@ -170,6 +170,8 @@ static const struct key keys[] = {
 	{ "required_docs_expire", K_BOOL, OFF(required_docs_expire), "true",
 	    0, 0, NULL },
 	/* admin */
+	{ "profile_double_verification", K_BOOL,
+	    OFF(profile_double_verification), "false", 0, 0, NULL },
 	{ "abilities_file", K_STR, OFF(abilities_file),
 	    PKGDATADIR "/abilities.yml", 0, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, NULL }

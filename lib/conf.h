@@ -112,6 +112,7 @@ struct config {
 	int	 required_docs_expire;
 	/* admin */
 	char	*abilities_file;
+	int	 profile_double_verification;
 };
 
 extern struct config cfg;

@@ -37,6 +37,8 @@
 
 #include "arena.h"
 #include "db.h"
+#include "err.h"
+#include "http.h"
 #include "log.h"
 
 /* SQLSTATEs we set ourselves when the server did not give one. */
@@ -678,4 +680,36 @@ db_notifications(void (*fn)(const char *, const char *, void *), void *arg)
 		count++;
 	}
 	return count;
+}
+
+int
+db_fail_tx(struct req *r, const char *what)
+{
+	db_rollback();
+	if (err_is_set(r))
+		return -1;
+	return err_internal(r, "could not %s", what);
+}
+
+const char *
+db_int(struct arena *a, long long n)
+{
+	return arena_printf(a, "%lld", n);
+}
+
+json_object *
+db_json_str(PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return json_object_new_string(PQgetvalue(res, row, col));
+}
+
+json_object *
+db_json_int(PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return json_object_new_int64(strtoll(PQgetvalue(res, row, col), NULL,
+	    10));
 }

@@ -7,6 +7,7 @@
 #ifndef BARONG_DB_H
 #define BARONG_DB_H
 
+#include <json-c/json.h>
 #include <libpq-fe.h>
 
 struct arena;
@@ -42,5 +43,17 @@ int		 db_notifications(void (*fn)(const char *channel,
 		    const char *payload, void *), void *arg);
 
 #define SQLSTATE_UNIQUE_VIOLATION	"23505"
+
+/*
+ * Handler helpers.  db_fail_tx: a failure inside a transaction: roll back
+ * and answer 500 ("could not <what>") unless r->err is already set;
+ * returns -1.  db_int: a bigint parameter's text, in the arena.
+ * db_json_str/db_json_int: a column as JSON (NULL, i.e. null, for SQL NULL).
+ */
+struct req;
+int		 db_fail_tx(struct req *, const char *what);
+const char	*db_int(struct arena *, long long);
+json_object	*db_json_str(PGresult *, int row, int col);
+json_object	*db_json_int(PGresult *, int row, int col);
 
 #endif

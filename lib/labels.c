@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "apikey.h"
 #include "arena.h"
 #include "barongyml.h"
 #include "db.h"
@@ -48,20 +49,6 @@ static const struct db_stmt st_recompute = { "labels_recompute",
 	"RETURNING u.state", 5 };
 static const struct db_stmt st_user_lock = { "labels_user_lock",
 	"SELECT state FROM users WHERE id = $1::bigint FOR UPDATE", 1 };
-static const struct db_stmt st_keys_deactivate = { "labels_keys_deactivate",
-	"UPDATE apikeys SET state = 'inactive',"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE state = 'active' AND ("
-	" (key_holder_account_type = 'User'"
-	"  AND key_holder_account_id = $1::bigint) OR"
-	" (key_holder_account_type = 'ServiceAccount'"
-	"  AND key_holder_account_id IN"
-	"  (SELECT id FROM service_accounts WHERE owner_id = $1::bigint)))",
-	1 };
-static const struct db_stmt st_sa_state = { "labels_sa_state",
-	"UPDATE service_accounts SET state = $2,"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE owner_id = $1::bigint AND state IS DISTINCT FROM $2", 2 };
 
 static const struct db_stmt st_label_upsert = { "labels_upsert_private",
 	"INSERT INTO labels (user_id, key, value, scope)"
@@ -119,12 +106,9 @@ labels_recompute_user(struct arena *a, long long user_id)
 	if (strcmp(new_state, "active") == 0)
 		return 0;
 	if (strcmp(new_state, old_state) != 0 &&
-	    db_exec(a, &st_keys_deactivate, p) == NULL)
+	    apikey_deactivate_user(a, user_id) == -1)
 		return -1;
-	p[1] = new_state;
-	if (db_exec(a, &st_sa_state, p) == NULL)
-		return -1;
-	return 0;
+	return apikey_service_accounts_state(a, user_id, new_state);
 }
 
 int

@@ -12,26 +12,13 @@
 #include "arena.h"
 #include "db.h"
 #include "http.h"
+#include "apikey.h"
 #include "log.h"
 #include "session.h"
 #include "user.h"
 #include "useradm.h"
 
-static const struct db_stmt st_keys_off = { "useradm_keys_off",
-	"UPDATE apikeys SET state = 'inactive',"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE state = 'active' AND ("
-	" (key_holder_account_type = 'User'"
-	"  AND key_holder_account_id = $1::bigint) OR"
-	" (key_holder_account_type = 'ServiceAccount'"
-	"  AND key_holder_account_id IN"
-	"  (SELECT id FROM service_accounts WHERE owner_id = $1::bigint)))",
-	1 };
 /* The service accounts that change state; RETURNING tells which. */
-static const struct db_stmt st_sa_state = { "useradm_sa_state",
-	"UPDATE service_accounts SET state = $2,"
-	" updated_at = (now() AT TIME ZONE 'utc') "
-	"WHERE owner_id = $1::bigint AND state IS DISTINCT FROM $2", 2 };
 static const struct db_stmt st_sa_keys_off = { "useradm_sa_keys_off",
 	"UPDATE apikeys SET state = 'inactive',"
 	" updated_at = (now() AT TIME ZONE 'utc') "
@@ -74,11 +61,12 @@ useradm_after_save(struct arena *a, long long user_id,
 	    strcmp(c->old_state, c->new_state) != 0;
 	if ((c->otp_disabled || (state_changed &&
 	    strcmp(c->new_state, "active") != 0)) &&
-	    db_exec(a, &st_keys_off, p) == NULL)
+	    apikey_deactivate_user(a, user_id) == -1)
 		return -1;
 	if (c->new_state != NULL && strcmp(c->new_state, "active") != 0) {
 		p[1] = c->new_state;
-		if (db_exec(a, &st_sa_state, p) == NULL ||
+		if (apikey_service_accounts_state(a, user_id,
+		    c->new_state) == -1 ||
 		    db_exec(a, &st_sa_keys_off, p) == NULL)
 			return -1;
 	}

@@ -422,8 +422,9 @@ test_restrictions(void)
 	    b, 200, "200");
 	expect_ping("disabled: passes", "192.0.2.77", 200, PONG);
 	snprintf(b, sizeof(b), "id=%s&state=enabled&code=", id);
+	/* Grape reads "" as nil for an Integer: blank, not malformed. */
 	expect(sa, "update: blank code", "PUT", ADM "/restrictions", b, 422,
-	    "{\"errors\":[\"invalid\"]}");
+	    "{\"errors\":[\"admin.restriction.empty_code\"]}");
 	snprintf(b, sizeof(b), "id=%s&state=enabled", id);
 	expect(users + ADMIN, "admin enables", "PUT", ADM "/restrictions", b,
 	    200, "200");
@@ -918,6 +919,22 @@ test_profiles(void)
 	    "\"state.exists\"]}");
 	expect(sa, "create: unknown uid", "POST", ADM "/profiles",
 	    "uid=ID0000000000", 500, "{\"errors\":[\"server.internal_error\"]}");
+
+	/*
+	 * Double verification (t/stack turns profile_double_verification
+	 * on): an admin may not decide the profile he submitted; a
+	 * superadmin (profile_verification_roles) may.
+	 */
+	ht_sql("DELETE FROM profiles WHERE user_id = (SELECT id FROM users"
+	    " WHERE uid = $1)", (const char *[]){ m->uid }, 1);
+	snprintf(b, sizeof(b), "uid=%s&country=FR", m->uid);
+	expect(users + ADMIN, "admin submits", "POST", ADM "/profiles", b, 201,
+	    "^\\{\"first_name\":null,.*\"state\":\"submitted\"");
+	snprintf(b, sizeof(b), "uid=%s&state=verified", m->uid);
+	expect(users + ADMIN, "admin decides his own", "PUT", ADM "/profiles",
+	    b, 422, "{\"errors\":[\"admin.profiles.second_admin_approval\"]}");
+	expect(sa, "a second admin decides", "PUT", ADM "/profiles", b, 200,
+	    "^\\{\"first_name\":null,.*\"state\":\"verified\"");
 
 	/* the superadmin's profile is the superadmin's business */
 	ht_sql("INSERT INTO profiles (user_id, state) SELECT id, 1 FROM users"
