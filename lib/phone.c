@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "country.h"
 #include "crypto.h"
 #include "db.h"
 #include "json.h"
@@ -52,24 +53,6 @@ static const struct db_stmt st_list = { "phones_of_user",
 	"SELECT country, number_encrypted,"
 	" to_char(validated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 	" FROM phones WHERE user_id = $1::bigint ORDER BY id", 1 };
-
-int
-phone_normalize(const char *input, struct phonenumber *out)
-{
-	char	digits[PHONENUMBER_INPUT_MAX + 1];
-	size_t	n = 0;
-
-	memset(out, 0, sizeof(*out));
-	for (; *input != '\0'; input++) {
-		if (!isdigit((unsigned char)*input))
-			continue;
-		if (n == PHONENUMBER_INPUT_MAX)
-			return -1;	/* far longer than any number */
-		digits[n++] = *input;
-	}
-	digits[n] = '\0';
-	return phonenumber_parse(digits, out);
-}
 
 const char *
 phone_number_index(struct arena *a, const char *digits)
@@ -234,7 +217,7 @@ phone_row_json(struct arena *a, PGresult *res, int row, long long user_id,
 	number = arena_strndup(a, (const char *)plain, len);
 	if (masked)
 		number = mask_phone(a, number,
-		    (size_t)phonenumber_cc_len(number));
+		    (size_t)country_calling_code_len(number));
 	o = json_object_new_object();
 	json_object_object_add(o, "country",
 	    json_object_new_string(PQgetvalue(res, row, 0)));

@@ -74,21 +74,3 @@ phonenumber_parse(const char *digits, struct phonenumber *out)
 	memset(out, 0, sizeof(*out));
 	return -1;
 }
-
-extern "C" int
-phonenumber_cc_len(const char *digits)
-{
-	PhoneNumber	n;
-	size_t		len;
-
-	len = strnlen(digits, PHONENUMBER_INPUT_MAX + 1);
-	if (len == 0 || len > PHONENUMBER_INPUT_MAX || !all_digits(digits, len))
-		return 0;
-	try {
-		if (PhoneNumberUtil::GetInstance()->Parse(std::string("+") +
-		    digits, "ZZ", &n) == PhoneNumberUtil::NO_PARSING_ERROR)
-			return digits_of(n.country_code());
-	} catch (...) {
-	}
-	return 0;
-}

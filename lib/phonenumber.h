@@ -31,11 +31,6 @@ struct phonenumber {
  * valid number, -1 otherwise.  Safe to call from several threads.
  */
 int	phonenumber_parse(const char *digits, struct phonenumber *);
-/*
- * The length of the country calling code digits start with, valid number
- * or not (Phonelib's country_code, used by the masking); 0 when none.
- */
-int	phonenumber_cc_len(const char *digits);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "crypto.h"
 #include "mask.h"
+#include "country.h"
 #include "phone.h"
 #include "phonenumber.h"
 #include "unit.h"
@@ -111,14 +112,28 @@ test_hostile(void)
 static void
 test_cc_len(void)
 {
-	CU_ASSERT_EQUAL(phonenumber_cc_len("447418084106"), 2);
-	CU_ASSERT_EQUAL(phonenumber_cc_len("79225551234"), 1);
-	CU_ASSERT_EQUAL(phonenumber_cc_len("380971232322"), 3);
+	CU_ASSERT_EQUAL(country_calling_code_len("447418084106"), 2);
+	CU_ASSERT_EQUAL(country_calling_code_len("79225551234"), 1);
+	CU_ASSERT_EQUAL(country_calling_code_len("380971232322"), 3);
 	/* Not a valid number, but the code is known. */
-	CU_ASSERT_EQUAL(phonenumber_cc_len("4412"), 2);
-	CU_ASSERT_EQUAL(phonenumber_cc_len("9991234567"), 0);
-	CU_ASSERT_EQUAL(phonenumber_cc_len(""), 0);
-	CU_ASSERT_EQUAL(phonenumber_cc_len("abc"), 0);
+	CU_ASSERT_EQUAL(country_calling_code_len("4412"), 2);
+	CU_ASSERT_EQUAL(country_calling_code_len("9991234567"), 0);
+	CU_ASSERT_EQUAL(country_calling_code_len(""), 0);
+	CU_ASSERT_EQUAL(country_calling_code_len("abc"), 0);
+	/* The table agrees with libphonenumber on valid numbers. */
+	{
+		static const char *const valid[] = { "447418084106",
+		    "79225551234", "380971232322", "12025550123",
+		    "33612345678", "4915123456789", "8613912345678",
+		    "97142345678", "35312345678", "2348031234567", NULL };
+		struct phonenumber	pn;
+		size_t			i;
+
+		for (i = 0; valid[i] != NULL; i++)
+			if (phonenumber_parse(valid[i], &pn) == 0)
+				CU_ASSERT_EQUAL(country_calling_code_len(
+				    valid[i]), pn.cc_len);
+	}
 }
 
 static void
@@ -138,10 +153,10 @@ test_mask(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CU_ASSERT_STRING_EQUAL(mask_phone(a, cases[i].in,
-		    (size_t)phonenumber_cc_len(cases[i].in)), cases[i].out);
+		    (size_t)country_calling_code_len(cases[i].in)), cases[i].out);
 	/* Unknown code: 2 kept. */
 	CU_ASSERT_STRING_EQUAL(mask_phone(a, "9991234567",
-	    (size_t)phonenumber_cc_len("9991234567")), "99****4567");
+	    (size_t)country_calling_code_len("9991234567")), "99****4567");
 	arena_free(a);
 }
 
