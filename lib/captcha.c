@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "captcha.h"
+#include "curlbody.h"
 #include "conf.h"
 #include "crypto.h"
 #include "err.h"
@@ -83,40 +84,10 @@ captcha_is_protected(const char *endpoint)
 
 /* ------------------------------------------------------------ HTTP */
 
-static int	curl_ready;
-
 int
 captcha_start(void)
 {
-	if (curl_ready)
-		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		log_err("could not initialise libcurl");
-		return -1;
-	}
-	curl_ready = 1;
-	return 0;
-}
-
-struct reply {
-	char	*buf;
-	size_t	 len;
-	int	 overflow;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct reply	*rp = arg;
-	size_t		 n = size * nmemb;
-
-	if (n > REPLY_MAX - rp->len) {
-		rp->overflow = 1;
-		return 0;	/* makes curl stop with a write error */
-	}
-	memcpy(rp->buf + rp->len, p, n);
-	rp->len += n;
-	return n;
+	return curl_body_global_init();
 }
 
 /* url-encoded copy of s in the arena. */
@@ -144,7 +115,7 @@ fetch(struct arena *a, const char *url, const char *const *form,
 	CURL			*c;
 	CURLcode		 rc;
 	struct curl_slist	*hdrs = NULL;
-	struct reply		 rp;
+	struct curl_body	 rp;
 	char			 errbuf[CURL_ERROR_SIZE], *post = NULL, *v;
 	long			 status = 0;
 	size_t			 i;
@@ -158,9 +129,7 @@ fetch(struct arena *a, const char *url, const char *const *form,
 		*why = "could not create a libcurl handle";
 		return -1;
 	}
-	rp.buf = arena_alloc(a, REPLY_MAX + 1);
-	rp.len = 0;
-	rp.overflow = 0;
+	curl_body_init(&rp, a, REPLY_MAX);
 	errbuf[0] = '\0';
 	if (form != NULL) {
 		post = "";
@@ -193,7 +162,7 @@ fetch(struct arena *a, const char *url, const char *const *form,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "barong");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_body_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rp);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {

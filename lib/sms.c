@@ -35,6 +35,7 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "curlbody.h"
 #include "crypto.h"
 #include "err.h"
 #include "fsutil.h"
@@ -103,8 +104,6 @@ sms_checks_stored_code(void)
 	return p == P_FILE || p == P_COMMAND || p == P_TWILIO_SMS;
 }
 
-static int	curl_ready;
-
 static int
 need(const char *value, const char *key)
 {
@@ -143,14 +142,7 @@ sms_start(void)
 	if (need(cfg.twilio_account_sid, "twilio_account_sid") == -1 ||
 	    need(cfg.twilio_auth_token, "twilio_auth_token") == -1)
 		return -1;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_err("could not initialise libcurl");
-			return -1;
-		}
-		curl_ready = 1;
-	}
-	return 0;
+	return curl_body_global_init();
 }
 
 char *
@@ -270,27 +262,6 @@ send_command(struct req *r, const char *digits, const char *text)
 
 /* ----------------------------------------------------------- Twilio */
 
-struct reply {
-	char	*buf;
-	size_t	 len;
-	int	 overflow;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct reply	*rp = arg;
-	size_t		 n = size * nmemb;
-
-	if (n > REPLY_MAX - rp->len) {
-		rp->overflow = 1;
-		return 0;	/* makes curl stop with a write error */
-	}
-	memcpy(rp->buf + rp->len, p, n);
-	rp->len += n;
-	return n;
-}
-
 /* base (without trailing '/') + pre + seg (URL-escaped) + post. */
 static char *
 twilio_url(struct req *r, CURL *c, const char *base, const char *pre,
@@ -321,7 +292,7 @@ twilio_post(struct req *r, const char *base, const char *pre,
 	CURL			*c;
 	CURLcode		 rc;
 	struct curl_slist	*hdrs = NULL;
-	struct reply		 rp;
+	struct curl_body	 rp;
 	json_object		*j = NULL, *v;
 	char			 errbuf[CURL_ERROR_SIZE], *post = "", *e, *url;
 	long			 status = 0, code = 0;
@@ -331,9 +302,7 @@ twilio_post(struct req *r, const char *base, const char *pre,
 	*out = NULL;
 	if ((c = curl_easy_init()) == NULL)
 		return err_internal(r, "phones: no libcurl handle");
-	rp.buf = arena_alloc(r->a, REPLY_MAX + 1);
-	rp.len = 0;
-	rp.overflow = 0;
+	curl_body_init(&rp, r->a, REPLY_MAX);
 	errbuf[0] = '\0';
 	if ((url = twilio_url(r, c, base, pre, seg, post_path)) == NULL) {
 		err_internal(r, "phones: could not encode the URL");
@@ -370,7 +339,7 @@ twilio_post(struct req *r, const char *base, const char *pre,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "barong");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_body_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rp);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
