@@ -690,11 +690,8 @@ start(void)
 		log_err("jwt keys: %s", err);
 		return -1;
 	}
-	if (*cfg.master_key_file != '\0' &&
-	    crypto_keyring_load(cfg.master_key_file, err, sizeof(err)) == -1) {
-		log_err("master_key_file: %s", err);
+	if (crypto_keyring_start(cfg.master_key_file) == -1)
 		return -1;
-	}
 	if (clientip_start() == -1 || captcha_start() == -1 ||
 	    geoip_open(cfg.maxminddb_path) == -1)
 		return -1;

@@ -5,9 +5,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "barongyml.h"
 #include "bearer.h"
 #include "clientip.h"
@@ -15,7 +12,6 @@
 #include "crypto.h"
 #include "db.h"
 #include "geoip.h"
-#include "jwt.h"
 #include "log.h"
 #include "resource.h"
 #include "server.h"
@@ -34,31 +30,17 @@ static int
 start(void)
 {
 	char	err[512];
-	size_t	i;
 
 	if (barongyml_load(cfg.barong_yml, err, sizeof(err)) == -1) {
 		log_err("barong_yml: %s", err);
 		return -1;
 	}
-	/* Only the public key is needed here; it is derived from the
-	 * private one when jwt_public_key is not set. */
-	if (jwt_keys_load(*cfg.jwt_public_key ? NULL : cfg.jwt_private_key,
-	    *cfg.jwt_public_key ? cfg.jwt_public_key : NULL, err,
-	    sizeof(err)) == -1) {
-		log_err("jwt keys: %s", err);
-		return -1;
-	}
-	if (*cfg.master_key_file != '\0' &&
-	    crypto_keyring_load(cfg.master_key_file, err, sizeof(err)) == -1) {
-		log_err("master_key_file: %s", err);
-		return -1;
-	}
-	if (bearer_start() == -1 || clientip_start() == -1 ||
+	if (crypto_keyring_start(cfg.master_key_file) == -1 ||
+	    bearer_start() == -1 || clientip_start() == -1 ||
 	    geoip_open(cfg.maxminddb_path) == -1)
 		return -1;
-	for (i = 0; i < NPARTS; i++)
-		if (parts[i]->start != NULL && parts[i]->start() == -1)
-			return -1;
+	if (router_parts_start(parts, NPARTS) == -1)
+		return -1;
 	return db_open(cfg.db_conninfo);
 }
 
@@ -72,9 +54,5 @@ static struct app app = {
 int
 main(int argc, char **argv)
 {
-	if ((app.routes = router_join(parts, NPARTS)) == NULL) {
-		fprintf(stderr, "barong-resource: out of memory\n");
-		return 1;
-	}
-	return server_main(&app, argc, argv);
+	return server_main_parts(&app, parts, NPARTS, argc, argv);
 }

@@ -15,6 +15,16 @@
 int
 bearer_start(void)
 {
+	char	err[512];
+
+	/* Only the public key is needed; jwt.c derives it from the private
+	 * one when jwt_public_key is not set. */
+	if (jwt_keys_load(*cfg.jwt_public_key ? NULL : cfg.jwt_private_key,
+	    *cfg.jwt_public_key ? cfg.jwt_public_key : NULL, err,
+	    sizeof(err)) == -1) {
+		log_err("jwt keys: %s", err);
+		return -1;
+	}
 	if (jwt_set_expected(cfg.jwt_issuer, cfg.jwt_audience) == -1) {
 		log_err("jwt_issuer/jwt_audience: out of memory or too many "
 		    "audiences");

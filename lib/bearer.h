@@ -16,7 +16,8 @@
 struct req;
 struct user;
 
-/* Set the expected iss/aud from the configuration; call once at start. */
+/* Load the JWT public key and the expected iss/aud from the configuration;
+ * call once at start.  0, or -1 logged. */
 int	bearer_start(void);
 /* struct app.authenticate: fills r->auth_claims and r->auth_uid. */
 int	bearer_authenticate(struct req *);

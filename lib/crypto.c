@@ -1226,3 +1226,17 @@ crypto_keyed_index(struct arena *a, const char *purpose, const void *value,
 	return arena_printf(a, "%lld", (long long)(strtoull(arena_strndup(a,
 	    hex, 16), NULL, 16) >> 1));
 }
+
+int
+crypto_keyring_start(const char *path)
+{
+	char	err[PATH_MAX + 128];
+
+	if (*path == '\0')
+		return 0;
+	if (crypto_keyring_load(path, err, sizeof(err)) == -1) {
+		log_err("master_key_file: %s", err);
+		return -1;
+	}
+	return 0;
+}

@@ -54,6 +54,8 @@ const char	*crypto_bcrypt_dummy_hash(int cost);
 int		 crypto_keyring_load(const char *path, char *err,
 		    size_t errlen);
 void		 crypto_keyring_clear(void);
+/* A program's start: load path unless it is empty; -1 logged. */
+int		 crypto_keyring_start(const char *path);
 int		 crypto_keyring_add_version(const char *path, int version,
 		    char *err, size_t errlen);
 int		 crypto_keyring_version(void);

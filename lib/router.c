@@ -130,3 +130,14 @@ router_join(const struct route_part *const *parts, size_t nparts)
 			all[k++] = *rt;
 	return all;
 }
+
+int
+router_parts_start(const struct route_part *const *parts, size_t nparts)
+{
+	size_t	i;
+
+	for (i = 0; i < nparts; i++)
+		if (parts[i]->start != NULL && parts[i]->start() == -1)
+			return -1;
+	return 0;
+}

@@ -38,6 +38,9 @@ struct route_part {
 };
 const struct route *router_join(const struct route_part *const *parts,
 		    size_t nparts);
+/* Run the parts' start hooks in order; 0, or -1 at the first failure. */
+int		 router_parts_start(const struct route_part *const *parts,
+		    size_t nparts);
 
 /* Returns the route, or NULL (404).  Fills r->route_vars and r->route_rest. */
 const struct route *router_match(const struct route *, const char *family,

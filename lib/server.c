@@ -480,3 +480,14 @@ server_main(const struct app *app, int argc, char **argv)
 	serve_socket(app, 0);
 	return 0;
 }
+
+int
+server_main_parts(struct app *app, const struct route_part *const *parts,
+    size_t nparts, int argc, char **argv)
+{
+	if ((app->routes = router_join(parts, nparts)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", app->prog);
+		return 1;
+	}
+	return server_main(app, argc, argv);
+}

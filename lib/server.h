@@ -31,6 +31,9 @@ struct app {
 };
 
 int	server_main(const struct app *, int argc, char **argv);
+/* server_main for a family in parts: app->routes is their join. */
+int	server_main_parts(struct app *, const struct route_part *const *parts,
+	    size_t nparts, int argc, char **argv);
 /* Route, validate, run the handler and turn r->err into a reply. */
 void	server_dispatch(const struct app *, struct req *);
 
