@@ -13,7 +13,10 @@
  *
  * Without --listen it serves the socket on fd 0 (lighttpd bin-path).  With
  * --workers, N children accept on the socket and the parent waits, ending
- * them on SIGTERM.  libfcgi's FCGX_* calls only.  Not installed.
+ * them on SIGTERM.  libfcgi's FCGX_* calls, and lib/fcgiend.c to close each
+ * connection at once as barong-authorize does; with FLOOR_LINGER set in the
+ * environment, libfcgi's own lingering close instead (bench/authz/run's
+ * "floor-linger" case measures what that costs).  Not installed.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -26,6 +29,7 @@
 
 #include <fcgiapp.h>
 
+#include "fcgiend.h"
 #include "prefork.h"
 
 /* About the size of barong-authorize's tokens: RS256, 2048-bit key. */
@@ -58,7 +62,7 @@ main(int argc, char *argv[])
 {
 	FCGX_Request	 r;
 	const char	*addr = NULL, *role;
-	int		 sock = 0, workers = 1;
+	int		 sock = 0, workers = 1, linger;
 
 	if (argc >= 3 && strcmp(argv[1], "--listen") == 0)
 		addr = argv[2];
@@ -70,6 +74,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	linger = getenv("FLOOR_LINGER") != NULL;
 	make_answers();
 	if (FCGX_Init() != 0)
 		return 1;
@@ -91,7 +96,8 @@ main(int argc, char *argv[])
 		role = FCGX_GetParam("FCGI_ROLE", r.envp);
 		FCGX_PutS(role != NULL && strcmp(role, "AUTHORIZER") == 0 ?
 		    authorizer : responder, r.out);
-		FCGX_Finish_r(&r);
+		/* No input to read: close at once, as barong-authorize. */
+		fcgi_end(&r, !linger);
 	}
 	FCGX_Free(&r, 1);
 	return 0;

@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "fcgiend.h"
 #include "http.h"
 #include "log.h"
 #include "params.h"
@@ -186,7 +187,8 @@ body_length(struct req *r, size_t *len)
 	return 0;
 }
 
-static void
+/* Serve one request; returns whether its input was read whole. */
+static int
 serve_fcgi_request(const struct app *app, FCGX_Request *fr, struct arena *a)
 {
 	struct req	 r;
@@ -223,6 +225,8 @@ serve_fcgi_request(const struct app *app, FCGX_Request *fr, struct arena *a)
 	FCGX_PutStr(head, (int)len, fr->out);
 	if (r.out_len > 0 && strcmp(r.method, "HEAD") != 0)
 		FCGX_PutStr(r.out, (int)r.out_len, fr->out);
+	/* An authorizer is sent no body; a responder's was read up to len. */
+	return r.role == ROLE_AUTHORIZER || (!r.body_too_large && got == len);
 }
 
 static void
@@ -237,8 +241,7 @@ serve_socket(const struct app *app, int sock)
 		exit(1);
 	}
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
-		serve_fcgi_request(app, &fr, a);
-		FCGX_Finish_r(&fr);
+		fcgi_end(&fr, serve_fcgi_request(app, &fr, a));
 		arena_reset(a);
 		log_set_request(NULL);
 	}

@@ -20,7 +20,8 @@
  * Without --listen it serves the socket on fd 0, as lighttpd (bin-path)
  * and mod_fcgid start FastCGI programs.  With --workers, N child processes
  * accept on the socket (bench/authz/run) and the parent only waits, ending
- * them when it gets SIGTERM.  libfcgi's FCGX_* calls only.  Not installed.
+ * them when it gets SIGTERM.  libfcgi's FCGX_* calls; each connection is
+ * closed at once (lib/fcgiend.h).  Not installed.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -33,6 +34,7 @@
 
 #include <fcgiapp.h>
 
+#include "fcgiend.h"
 #include "prefork.h"
 
 /* Append s as a JSON string (or null) to out, escaped. */
@@ -156,7 +158,7 @@ main(int argc, char *argv[])
 	}
 	while (FCGX_Accept_r(&r) >= 0) {
 		serve(&r);
-		FCGX_Finish_r(&r);
+		fcgi_end(&r, 1);	/* serve() read the input to its end */
 	}
 	FCGX_Free(&r, 1);
 	return 0;
