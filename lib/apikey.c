@@ -16,10 +16,13 @@
 
 #include "apikey.h"
 #include "arena.h"
+#include "conf.h"
 #include "crypto.h"
 #include "db.h"
 #include "dbread.h"
 #include "log.h"
+#include "rowcache.h"
+#include "shared.h"
 
 static const struct db_stmt st_find = { "authz_apikey_find",
 	"SELECT k.id, k.algorithm, k.secret_encrypted, k.state,"
@@ -35,6 +38,7 @@ static const struct db_stmt st_find = { "authz_apikey_find",
 	"  ON k.key_holder_account_type = 'ServiceAccount'"
 	"  AND s.id = k.key_holder_account_id"
 	" WHERE k.kid = $1", 1 };
+#define APIKEY_FIND_COLS	14
 static const struct db_stmt st_nonce = { "authz_apikey_nonce",
 	"INSERT INTO apikey_nonces (kid, nonce, expires_at)"
 	" VALUES ($1, $2, now() + $3::bigint * interval '1 millisecond')"
@@ -82,44 +86,64 @@ to_ll(const char *s)
 	return strtoll(s, NULL, 10);
 }
 
+/* The key from the values of a st_find row (NULL: SQL NULL). */
+static struct apikey *
+from_values(struct arena *a, const char *kid, const char *const *v)
+{
+	struct apikey	*k;
+
+	k = arena_alloc(a, sizeof(*k));
+	memset(k, 0, sizeof(*k));
+	k->id = to_ll(v[0]);
+	k->kid = kid;
+	k->algorithm = v[1];
+	k->secret_sealed = v[2];
+	k->state = v[3];
+	k->service_account = *v[4] == 't';
+	k->holder_found = v[5] != NULL;
+	if (k->holder_found) {
+		k->holder_id = to_ll(v[5]);
+		k->uid = v[6];
+		k->email = v[7];
+		k->role = v[8];
+		k->level = strtol(v[9], NULL, 10);
+		k->holder_state = v[10];
+		k->has_referral = v[11] != NULL;
+		k->referral_id = k->has_referral ? to_ll(v[11]) : 0;
+		k->username = v[12];
+		k->otp = *v[13] == 't';
+	}
+	return k;
+}
+
 int
 apikey_find(struct arena *a, const char *kid, struct apikey **out)
 {
-	struct apikey	*k;
 	PGresult	*res;
-	const char	*p[1];
+	const char	*p[1], **v;
+	double		 now = rowcache_clock();
+	uint64_t	 gen = shared_counter(SHARED_SUBJECTS);
+	int		 cache = rowcache_enabled();
+	int		 c, n;
 
 	*out = NULL;
+	if (cache && (v = rowcache_get(a, ROWCACHE_APIKEY, kid, strlen(kid),
+	    gen, now, &n)) != NULL && n == APIKEY_FIND_COLS) {
+		*out = from_values(a, kid, v);
+		return 0;
+	}
 	p[0] = kid;
 	if ((res = dbread_find(a, &st_find, p)) == NULL)
 		return -1;
 	if (PQntuples(res) == 0)
 		return 1;
-	k = arena_alloc(a, sizeof(*k));
-	memset(k, 0, sizeof(*k));
-	k->id = to_ll(PQgetvalue(res, 0, 0));
-	k->kid = kid;
-	k->algorithm = PQgetvalue(res, 0, 1);
-	k->secret_sealed = PQgetisnull(res, 0, 2) ? NULL :
-	    PQgetvalue(res, 0, 2);
-	k->state = PQgetvalue(res, 0, 3);
-	k->service_account = *PQgetvalue(res, 0, 4) == 't';
-	k->holder_found = !PQgetisnull(res, 0, 5);
-	if (k->holder_found) {
-		k->holder_id = to_ll(PQgetvalue(res, 0, 5));
-		k->uid = PQgetvalue(res, 0, 6);
-		k->email = PQgetvalue(res, 0, 7);
-		k->role = PQgetvalue(res, 0, 8);
-		k->level = strtol(PQgetvalue(res, 0, 9), NULL, 10);
-		k->holder_state = PQgetvalue(res, 0, 10);
-		k->has_referral = !PQgetisnull(res, 0, 11);
-		k->referral_id = k->has_referral ?
-		    to_ll(PQgetvalue(res, 0, 11)) : 0;
-		k->username = PQgetisnull(res, 0, 12) ? NULL :
-		    PQgetvalue(res, 0, 12);
-		k->otp = *PQgetvalue(res, 0, 13) == 't';
-	}
-	*out = k;
+	v = arena_alloc(a, APIKEY_FIND_COLS * sizeof(*v));
+	for (c = 0; c < APIKEY_FIND_COLS; c++)
+		v[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+	if (cache)
+		rowcache_put(ROWCACHE_APIKEY, kid, strlen(kid), res, gen,
+		    now + (double)cfg.authz_cache_ttl);
+	*out = from_values(a, kid, v);
 	return 0;
 }
 
@@ -178,6 +202,23 @@ apikey_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A nonce's tag in the shared table: SHA-256 of kid, NUL, nonce. */
+static uint64_t
+nonce_tag(struct arena *a, const char *kid, const char *nonce)
+{
+	unsigned char	 md[CRYPTO_SHA256_LEN];
+	uint64_t	 tag = 0;
+	size_t		 klen = strlen(kid), nlen = strlen(nonce), i;
+	char		*buf = arena_alloc(a, klen + 1 + nlen);
+
+	memcpy(buf, kid, klen + 1);
+	memcpy(buf + klen + 1, nonce, nlen);
+	crypto_sha256(buf, klen + 1 + nlen, md);
+	for (i = 0; i < 8; i++)
+		tag = tag << 8 | md[i];
+	return tag;
+}
+
 int
 apikey_nonce_record(struct arena *a, const char *kid, const char *nonce,
     long lifetime_ms)
@@ -186,7 +227,24 @@ apikey_nonce_record(struct arena *a, const char *kid, const char *nonce,
 	const char	*p[3];
 	char		 hex[65];
 	time_t		 now = time(NULL);
+	long long	 now_ms, n, until;
+	int		 rc;
 
+	if (strcmp(cfg.apikey_nonce_store, "shared") == 0 &&
+	    shared_available()) {
+		/* Fresh while |now - nonce| < lifetime: kept until then. */
+		now_ms = apikey_now_ms();
+		n = apikey_nonce_value(nonce);
+		until = n < now_ms ? now_ms + lifetime_ms : n > LLONG_MAX -
+		    lifetime_ms ? LLONG_MAX : n + lifetime_ms;
+		rc = shared_nonce_record(nonce_tag(a, kid, nonce), until,
+		    now_ms);
+		if (rc == 0)
+			return 0;
+		if (rc == 1 && now_ms >= shared_nonce_db_until())
+			return 1;
+		/* No room, or nonces of the last window went there too. */
+	}
 	if (now - last_purge >= APIKEY_PURGE_EVERY) {
 		last_purge = now;
 		if (db_exec(a, &st_purge, NULL) == NULL)

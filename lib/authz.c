@@ -37,7 +37,9 @@
 #include "log.h"
 #include "parse.h"
 #include "policy.h"
+#include "rowcache.h"
 #include "session.h"
+#include "shared.h"
 
 #define AUTH_PREFIX	"/api/v2/auth/"
 #define ACCESS_PATH	"api/v2/barong/identity/users/access"
@@ -45,17 +47,25 @@
 
 /*
  * The session named by the cookie and its user, in one indexed lookup
- * (sessions_token_sha256_key).  "live" and "renew" are computed with the
- * database's clock, which every web host shares.
+ * (sessions_token_sha256_key).  "live", "renew" and "fresh_for" (seconds
+ * until it expires or is due for renewal, whichever comes first: how long
+ * the row may be cached) are computed with the database's clock, which
+ * every web host shares.
  */
 static const struct db_stmt st_session = { "authz_session",
 	"SELECT s.id, s.csrf_token, s.user_ip, s.user_agent,"
 	" s.expires_at > now(),"
 	" s.last_seen_at <= now() - make_interval(secs => $2::bigint),"
 	" u.id, u.uid, u.email, u.role, u.level, u.state, u.referral_id,"
-	" u.username"
+	" u.username,"
+	" extract(epoch FROM least(s.expires_at,"
+	"  s.last_seen_at + make_interval(secs => $2::bigint)) - now())"
 	" FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
 	" WHERE s.token_sha256 = decode($1, 'hex')", 2 };
+enum {
+	S_ID, S_CSRF, S_IP, S_UA, S_LIVE, S_RENEW, S_USER_ID, S_UID, S_EMAIL,
+	S_ROLE, S_LEVEL, S_STATE, S_REFERRAL, S_USERNAME, S_FRESH_FOR, S_NCOLS
+};
 static const struct db_stmt st_renew = { "authz_session_renew",
 	"UPDATE sessions SET expires_at = now() +"
 	" make_interval(secs => $2::bigint), last_seen_at = now()"
@@ -70,6 +80,11 @@ authz_start(void)
 		log_err("authz_rules_file: %s", err);
 		return -1;
 	}
+	/* Without the shared file nothing is cached (rowcache.h). */
+	if (cfg.authz_cache_ttl > 0 || strcmp(cfg.apikey_nonce_store,
+	    "shared") == 0)
+		(void)shared_open(1);
+	policy_also_listen(ROWCACHE_CHANNEL, rowcache_flush);
 	return 0;
 }
 
@@ -353,32 +368,73 @@ to_ll(const char *s)
 	return strtoll(s, NULL, 10);
 }
 
-static const char *
-nullable(PGresult *res, int col)
-{
-	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
-}
-
 /* ------------------------------------------------------ cookie sessions */
 
 /*
- * Whether the session row of st_session is bound to r (authz.md §3.2 #5):
- * the same User-Agent (both absent counts as the same), not expired, and
- * a client address in the /16 (IPv4) or /96 (IPv6) of the stored one.  A
- * session stored without an address is bound to nothing.
+ * Whether the session row v of st_session is bound to r (authz.md §3.2
+ * #5): the same User-Agent (both absent counts as the same), not expired,
+ * and a client address in the /16 (IPv4) or /96 (IPv6) of the stored one.
+ * A session stored without an address is bound to nothing.
  */
 static int
-session_bound(struct req *r, PGresult *res)
+session_bound(struct req *r, const char *const *v)
 {
-	const char	*ua = http_user_agent(r), *sua = nullable(res, 3);
-	const char	*sip = nullable(res, 2);
+	const char	*ua = http_user_agent(r);
 
-	if ((ua == NULL) != (sua == NULL) || (ua != NULL &&
-	    strcmp(ua, sua) != 0))
+	if ((ua == NULL) != (v[S_UA] == NULL) || (ua != NULL &&
+	    strcmp(ua, v[S_UA]) != 0))
 		return 0;
-	if (*PQgetvalue(res, 0, 4) != 't')
+	if (*v[S_LIVE] != 't')
 		return 0;
-	return sip != NULL && authz_same_network(sip, clientip_get(r));
+	return v[S_IP] != NULL && authz_same_network(v[S_IP], clientip_get(r));
+}
+
+/*
+ * The st_session row of a well-formed cookie as values (NULL for SQL
+ * NULL) in *out, or *out NULL when there is none: from the row cache when
+ * it holds the row, else from the database, caching a row that is live,
+ * has a user and is not due for renewal (rowcache.h).  0, or -1 when the
+ * database failed.
+ */
+static int
+session_row(struct req *r, const char *cookie, const char ***out)
+{
+	unsigned char	 md[CRYPTO_SHA256_LEN];
+	char		 hex[2 * CRYPTO_SHA256_LEN + 1];
+	const char	*p[2], **v;
+	PGresult	*res;
+	double		 now = rowcache_clock(), fresh;
+	uint64_t	 gen = shared_counter(SHARED_SUBJECTS);
+	int		 cache = rowcache_enabled();
+	int		 c, n;
+
+	*out = NULL;
+	crypto_sha256(cookie, TOKEN_HEX, md);
+	if (cache && (v = rowcache_get(r->a, ROWCACHE_SESSION, md, sizeof(md),
+	    gen, now, &n)) != NULL && n == S_NCOLS) {
+		*out = v;
+		return 0;
+	}
+	for (c = 0; c < CRYPTO_SHA256_LEN; c++)
+		snprintf(hex + 2 * c, 3, "%02x", md[c]);
+	p[0] = hex;
+	p[1] = arena_printf(r->a, "%ld", cfg.session_renew_interval);
+	if ((res = dbread_find(r->a, &st_session, p)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || PQnfields(res) != S_NCOLS)
+		return 0;
+	v = arena_alloc(r->a, S_NCOLS * sizeof(*v));
+	for (c = 0; c < S_NCOLS; c++)
+		v[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+	fresh = v[S_FRESH_FOR] != NULL ? strtod(v[S_FRESH_FOR], NULL) : 0;
+	if (fresh > (double)cfg.authz_cache_ttl)
+		fresh = (double)cfg.authz_cache_ttl;
+	if (cache && fresh > 0 && v[S_USER_ID] != NULL && *v[S_LIVE] == 't' &&
+	    *v[S_RENEW] != 't')
+		rowcache_put(ROWCACHE_SESSION, md, sizeof(md), res, gen,
+		    now + fresh);
+	*out = v;
+	return 0;
 }
 
 /*
@@ -390,63 +446,56 @@ session_bound(struct req *r, PGresult *res)
 static int
 cookie_subject(struct req *r, struct authz_subject *s)
 {
-	const char	*cookie, *csrf = NULL, *p[2];
-	char		 digest[65];
-	PGresult	*res = NULL;
+	const char	*cookie, *csrf = NULL, *p[2], **v = NULL;
 	long long	 sid;
-	int		 need_csrf, found = 0;
+	int		 need_csrf;
 
 	need_csrf = cfg.csrf_protection && csrf_method(r->method);
 	if (need_csrf && (csrf = http_header(r, "X-CSRF-Token")) == NULL)
 		return err_set(r, 401, "authz.missing_csrf_token", NULL);
 	cookie = http_cookie(r, cfg.session_name);
-	if (cookie != NULL && token_wellformed(cookie)) {
-		crypto_sha256_hex(cookie, TOKEN_HEX, digest);
-		p[0] = digest;
-		p[1] = arena_printf(r->a, "%ld", cfg.session_renew_interval);
-		if ((res = dbread_find(r->a, &st_session, p)) == NULL)
-			return err_internal(r, "could not look up the session");
-		found = PQntuples(res) == 1;
-	}
-	if (need_csrf && (!found || !crypto_eq(csrf, strlen(csrf),
-	    PQgetvalue(res, 0, 1), strlen(PQgetvalue(res, 0, 1)))))
+	if (cookie != NULL && token_wellformed(cookie) &&
+	    session_row(r, cookie, &v) == -1)
+		return err_internal(r, "could not look up the session");
+	if (need_csrf && (v == NULL || !crypto_eq(csrf, strlen(csrf),
+	    v[S_CSRF], strlen(v[S_CSRF]))))
 		return err_set(r, 401, "authz.csrf_token_mismatch", NULL);
-	if (!found)
+	if (v == NULL)
 		return err_set(r, 401, "authz.invalid_session", NULL);
-	sid = to_ll(PQgetvalue(res, 0, 0));
-	if (PQgetisnull(res, 0, 6))
+	sid = to_ll(v[S_ID]);
+	if (v[S_USER_ID] == NULL)
 		return err_set(r, 401, "authz.invalid_session",
 		    "session of a deleted user");
-	s->id = to_ll(PQgetvalue(res, 0, 6));
-	s->uid = PQgetvalue(res, 0, 7);
+	s->id = to_ll(v[S_USER_ID]);
+	s->uid = v[S_UID];
 
-	if (!session_bound(r, res)) {
+	if (!session_bound(r, v)) {
 		if (session_destroy(r->a, sid) == -1)
 			return err_internal(r, "could not destroy a "
 			    "mismatched session");
 		return err_set(r, 401, "authz.client_session_mismatch",
 		    "session of %s ended: %s", s->uid,
-		    *PQgetvalue(res, 0, 4) != 't' ? "expired" :
+		    *v[S_LIVE] != 't' ? "expired" :
 		    "agent or address changed");
 	}
 	/* Renewal, written only when due (cfg.session_renew_interval). */
-	if (*PQgetvalue(res, 0, 5) == 't') {
+	if (*v[S_RENEW] == 't') {
 		p[0] = arena_printf(r->a, "%lld", sid);
 		p[1] = arena_printf(r->a, "%ld", cfg.session_expire_time);
 		if (db_exec(r->a, &st_renew, p) == NULL)
 			log_warn("could not renew the session of %s", s->uid);
 	}
-	s->state = PQgetvalue(res, 0, 11);
+	s->state = v[S_STATE];
 	if (!state_ok(s->state))
 		return err_set(r, 401, "authz.user_not_active",
 		    "user %s is %s", s->uid, s->state);
 	s->service_account = 0;
-	s->email = PQgetvalue(res, 0, 8);
-	s->role = PQgetvalue(res, 0, 9);
-	s->level = strtol(PQgetvalue(res, 0, 10), NULL, 10);
-	s->has_referral = !PQgetisnull(res, 0, 12);
-	s->referral_id = s->has_referral ? to_ll(PQgetvalue(res, 0, 12)) : 0;
-	s->username = nullable(res, 13);
+	s->email = v[S_EMAIL];
+	s->role = v[S_ROLE];
+	s->level = strtol(v[S_LEVEL], NULL, 10);
+	s->has_referral = v[S_REFERRAL] != NULL;
+	s->referral_id = s->has_referral ? to_ll(v[S_REFERRAL]) : 0;
+	s->username = v[S_USERNAME];
 	s->cache_kind = JWTCACHE_SESSION;
 	s->cache_id = sid;
 	return 0;

@@ -34,6 +34,7 @@ static const char *const captchas[] = { "none", "recaptcha", "geetest", NULL };
 static const char *const phone_kinds[] = { "mock", "twilio_sms",
 	"twilio_verify", "file", "command", NULL };
 static const char *const kyc_providers[] = { "kycaid", "local", NULL };
+static const char *const nonce_stores[] = { "shared", "database", NULL };
 static const char *const gateways[] = { "cloudflare", "akamai", NULL };
 static const char *const geoip_langs[] = { "en", "de", "es", "fr", "ja", "ru",
 	NULL };
@@ -101,6 +102,13 @@ static const struct key keys[] = {
 	{ "jwt_cache_ttl", K_INT, OFF(jwt_cache_ttl), "300", 0, 3600, NULL },
 	{ "session_renew_interval", K_INT, OFF(session_renew_interval), "60",
 	    0, 3600, NULL },
+	{ "authz_shared_file", K_STR, OFF(authz_shared_file),
+	    "/dev/shm/barong-shared-state", 0, 0, NULL },
+	{ "authz_cache_ttl", K_INT, OFF(authz_cache_ttl), "10", 0, 3600, NULL },
+	{ "apikey_nonce_store", K_ENUM, OFF(apikey_nonce_store), "shared", 0, 0,
+	    nonce_stores },
+	{ "apikey_nonce_slots", K_INT, OFF(apikey_nonce_slots), "131072", 1024,
+	    16777216, NULL },
 	{ "trusted_proxies", K_STR, OFF(trusted_proxies),
 	    "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, "
 	    "fc00::/7", 0, 0, NULL },

@@ -62,6 +62,10 @@ struct config {
 	long	 authz_reload_interval;	/* seconds */
 	long	 jwt_cache_ttl;		/* seconds a signed JWT is reused */
 	long	 session_renew_interval;	/* seconds between expiry writes */
+	char	*authz_shared_file;	/* lib/shared.h */
+	long	 authz_cache_ttl;	/* seconds a session or key is cached */
+	char	*apikey_nonce_store;	/* "shared" or "database" */
+	long	 apikey_nonce_slots;
 	/* client address, geography */
 	char	*trusted_proxies;
 	char	*gateway;

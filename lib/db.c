@@ -40,6 +40,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "shared.h"
 
 /* SQLSTATEs we set ourselves when the server did not give one. */
 #define SQLSTATE_CONNECT_FAILED	"08001"
@@ -57,6 +58,7 @@ static char	*conninfo;		/* owned; NULL before db_open() */
 static PGconn	*conn;
 static int	 in_tx;			/* db_begin() was called */
 static int	 relisten_pending;	/* deliver synthetic notifications */
+static unsigned	 tx_changes;		/* shared counters due at COMMIT */
 static char	 last_sqlstate[6];
 
 /* Names of the statements prepared on the current connection. */
@@ -447,6 +449,21 @@ db_sqlstate(void)
 
 /* ---------------------------------------------------------- statements */
 
+/*
+ * A statement that succeeded changes what other processes cache
+ * (shared.h): tell them now, or at the COMMIT of the transaction.
+ */
+static void
+note_changes(const char *sql)
+{
+	unsigned	bits = shared_classify(sql);
+
+	if (in_tx)
+		tx_changes |= bits;
+	else
+		shared_bump(bits);
+}
+
 PGresult *
 db_exec(struct arena *a, const struct db_stmt *st, const char *const *params)
 {
@@ -478,6 +495,7 @@ db_exec(struct arena *a, const struct db_stmt *st, const char *const *params)
 		    NULL, NULL, 0);
 		if (result_ok(res)) {
 			set_sqlstate("");
+			note_changes(st->sql);
 			arena_defer(a, result_free, res);
 			return res;
 		}
@@ -506,6 +524,7 @@ db_exec_sql(struct arena *a, const char *sql, int nparams,
 		    NULL, 0);
 		if (result_ok(res)) {
 			set_sqlstate("");
+			note_changes(sql);
 			arena_defer(a, result_free, res);
 			return res;
 		}
@@ -562,6 +581,7 @@ int
 db_commit(void)
 {
 	PGresult	*res;
+	unsigned	 changes;
 	int		 rc = -1;
 
 	if (!in_tx) {
@@ -570,12 +590,16 @@ db_commit(void)
 		return -1;
 	}
 	in_tx = 0;
+	changes = tx_changes;
+	tx_changes = 0;
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		log_err("could not commit transaction: connection lost");
 		set_sqlstate(SQLSTATE_CONNECTION_LOST);
 		return -1;
 	}
 	res = PQexec(conn, sql_commit);
+	/* Even when the answer is lost the COMMIT may have happened. */
+	shared_bump(changes);
 	if (!result_ok(res))
 		report(res, "execute", "COMMIT");
 	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
@@ -596,6 +620,7 @@ db_rollback(void)
 	PGresult	*res;
 
 	in_tx = 0;
+	tx_changes = 0;
 	if (conn == NULL)
 		return;
 	if (PQstatus(conn) != CONNECTION_OK) {

@@ -13,6 +13,7 @@
 
 #include <sys/stat.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +29,7 @@
 #include "geoip.h"
 #include "log.h"
 #include "policy.h"
+#include "shared.h"
 #include "yamlfile.h"
 
 /* ------------------------------------------------------------ rules */
@@ -284,6 +286,9 @@ static int			 dirty;
 static time_t			 loaded_at;
 static time_t			 retry_at;
 static unsigned long		 generation;
+static uint64_t			 shared_seen;	/* SHARED_POLICY loaded */
+static const char		*also_channel;
+static void			(*also_fn)(void);
 
 struct policy_tab *
 policy_tab_new(void)
@@ -510,20 +515,37 @@ on_notify(const char *channel, const char *payload, void *arg)
 	(void)arg;
 	if (strcmp(channel, POLICY_CHANNEL) == 0)
 		dirty = 1;
+	else if (also_channel != NULL && strcmp(channel, also_channel) == 0)
+		also_fn();
+}
+
+void
+policy_also_listen(const char *channel, void (*fn)(void))
+{
+	also_channel = channel;
+	also_fn = fn;
 }
 
 int
 policy_refresh(void)
 {
-	time_t	now = time(NULL);
+	time_t		now = time(NULL);
+	uint64_t	seen;
 
 	rules_maybe_reload(now);
+	/* Read before the load: a change committed meanwhile reloads again. */
+	seen = shared_counter(SHARED_POLICY);
+	if (seen != shared_seen)
+		dirty = 1;
 	if (!listening) {
 		if (now < retry_at)
 			return cur != NULL ? 0 : -1;
-		if (db_listen(POLICY_CHANNEL) == 0) {
+		if (db_listen(POLICY_CHANNEL) == 0 && (also_channel == NULL ||
+		    db_listen(also_channel) == 0)) {
 			listening = 1;
 			dirty = 1;
+			if (also_fn != NULL)
+				also_fn();
 		} else {
 			retry_at = now + 1;
 			return cur != NULL ? 0 : -1;
@@ -534,9 +556,10 @@ policy_refresh(void)
 	    cfg.authz_reload_interval) && now >= retry_at) {
 		/* A notification during the load marks it dirty again. */
 		dirty = 0;
-		if (policy_load() == 0)
+		if (policy_load() == 0) {
 			loaded_at = now;
-		else {
+			shared_seen = seen;
+		} else {
 			dirty = 1;
 			retry_at = now + 1;
 		}
@@ -551,6 +574,7 @@ policy_reset(void)
 	cur = NULL;
 	listening = dirty = 0;
 	loaded_at = retry_at = 0;
+	shared_seen = 0;
 }
 
 unsigned long

@@ -10,7 +10,10 @@
  *     a notification arrives on the channel POLICY_CHANNEL (the triggers
  *     of sql/002_authz.sql send one for every change of either table; an
  *     empty one follows a reconnect, when notifications may have been
- *     lost), and every cfg.authz_reload_interval seconds in any case.
+ *     lost), when the shared SHARED_POLICY counter has moved (a process
+ *     of this host committed a change: lib/shared.h; this one is seen
+ *     before the request goes on, where a notification may come a moment
+ *     later), and every cfg.authz_reload_interval seconds in any case.
  *
  * policy_refresh() does the looking: call it at the start of every
  * request.  Its usual cost is one non-blocking recv() on the database
@@ -89,6 +92,11 @@ int		 policy_load(void);
  * -1 when none could ever be loaded.
  */
 int		 policy_refresh(void);
+/*
+ * LISTEN on channel as well, and call fn for each notification on it
+ * (and once when the LISTEN begins, as anything may have changed).
+ */
+void		 policy_also_listen(const char *channel, void (*fn)(void));
 /* Forget the tables, the LISTEN state and the clocks (tests). */
 void		 policy_reset(void);
 /* How many reloads from the database succeeded (tests, logs). */

@@ -193,7 +193,7 @@ serve_fcgi_request(const struct app *app, FCGX_Request *fr, struct arena *a)
 {
 	struct req	 r;
 	const char	**env, *head;
-	size_t		 n = 0, i, len, got = 0;
+	size_t		 n = 0, i, len, want, got = 0;
 	char		*body;
 	int		 k;
 
@@ -207,12 +207,12 @@ serve_fcgi_request(const struct app *app, FCGX_Request *fr, struct arena *a)
 	head = http_env(&r, "FCGI_ROLE");
 	r.role = head != NULL && strcmp(head, "AUTHORIZER") == 0 ?
 	    ROLE_AUTHORIZER : ROLE_RESPONDER;
-	if (body_length(&r, &len) == -1)
+	if (body_length(&r, &want) == -1)
 		r.body_too_large = 1;
-	if (len > 0) {
-		body = arena_alloc(a, len + 1);
-		while (got < len) {
-			k = FCGX_GetStr(body + got, (int)(len - got), fr->in);
+	if (want > 0) {
+		body = arena_alloc(a, want + 1);
+		while (got < want) {
+			k = FCGX_GetStr(body + got, (int)(want - got), fr->in);
 			if (k <= 0)
 				break;
 			got += (size_t)k;
@@ -226,7 +226,7 @@ serve_fcgi_request(const struct app *app, FCGX_Request *fr, struct arena *a)
 	if (r.out_len > 0 && strcmp(r.method, "HEAD") != 0)
 		FCGX_PutStr(r.out, (int)r.out_len, fr->out);
 	/* An authorizer is sent no body; a responder's was read up to len. */
-	return r.role == ROLE_AUTHORIZER || (!r.body_too_large && got == len);
+	return r.role == ROLE_AUTHORIZER || (!r.body_too_large && got == want);
 }
 
 static void

@@ -620,6 +620,10 @@ test_binding(void)
 	ht_resp_free(&r);
 }
 
+/*
+ * A ban written straight into the database (outside Barong) reaches the
+ * authorize step by NOTIFY barong_subjects (sql/015): within POLL_MS.
+ */
 static void
 test_banned(void)
 {
@@ -634,17 +638,60 @@ test_banned(void)
 	ht_resp_free(&r);
 	sql("UPDATE users SET state = 'banned' WHERE id = $1::bigint", 1,
 	    lld(carol.id));
-	send_as(&r, &carol, "GET", P "/account/balances", NULL,
-	    (const char *)NULL);
-	refused("banned", &r, 401, "authz.user_not_active");
+	ht_check(poll_for(&r, &carol, "GET", P "/account/balances", NULL, NULL,
+	    401, errbody("authz.user_not_active")), "banned in the database",
+	    "[%s] %ld %s", server, r.status, r.body);
 	ht_resp_free(&r);
 	sql("UPDATE users SET state = 'pending' WHERE id = $1::bigint", 1,
 	    lld(carol.id));
-	send_as(&r, &carol, "GET", P "/account/balances", NULL,
-	    (const char *)NULL);
-	ht_check(r.status == 200, "pending passes", "[%s] %ld %s", server,
-	    r.status, r.body);
+	ht_check(poll_for(&r, &carol, "GET", P "/account/balances", NULL, NULL,
+	    200, NULL), "pending passes", "[%s] %ld %s", server, r.status,
+	    r.body);
 	ht_resp_free(&r);
+}
+
+/*
+ * A logout through Barong ends the session for the very next request,
+ * although barong-authorize holds the session in memory by then (two
+ * requests before it): the identity process bumps the shared counter
+ * before it answers (lib/shared.h).  The trigger that sends NOTIFY
+ * barong_subjects is off meanwhile, so that only the counter can tell.
+ * No polling; 20 rounds, so that a race would show.
+ */
+static void
+test_logout_race(void)
+{
+	struct ht_resp	 r;
+	int		 i, early = 0, late = 0;
+
+	sql("ALTER TABLE sessions DISABLE TRIGGER sessions_subjects_notify", 0);
+	for (i = 0; i < 20; i++) {
+		if (login(&carol) == -1)
+			return;
+		send_as(&r, &carol, "GET", P "/account/balances", NULL,
+		    (const char *)NULL);
+		early += r.status != 200;
+		ht_resp_free(&r);
+		send_as(&r, &carol, "GET", P "/account/balances", NULL,
+		    (const char *)NULL);
+		early += r.status != 200;
+		ht_resp_free(&r);
+		send_as(&r, &carol, "DELETE", ID "/sessions", carol.csrf,
+		    (const char *)NULL);
+		early += r.status != 200;
+		ht_resp_free(&r);
+		send_as(&r, &carol, "GET", P "/account/balances", NULL,
+		    (const char *)NULL);
+		late += r.status != 401 ||
+		    strcmp(r.body, errbody("authz.invalid_session")) != 0;
+		ht_resp_free(&r);
+	}
+	sql("ALTER TABLE sessions ENABLE TRIGGER sessions_subjects_notify", 0);
+	ht_check(early == 0, "logout rounds", "[%s] %d requests before the "
+	    "refusal failed", server, early);
+	ht_check(late == 0, "logout ends the cached session at once",
+	    "[%s] %d of 20 requests right after a logout got through", server,
+	    late);
 }
 
 /*
@@ -1094,6 +1141,7 @@ main(void)
 	test_session();
 	test_binding();
 	test_banned();
+	test_logout_race();
 	test_rbac();
 	test_permission_change();
 	test_restrictions();
