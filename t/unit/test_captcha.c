@@ -19,15 +19,13 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "fakehttp.h"
 #include "unit.h"
 
 /* ------------------------------------------------------- fake server */
 
 static struct {
-	int		 lfd;
 	int		 port;
-	volatile int	 stopping;
-	pthread_t	 th;
 	pthread_mutex_t	 mu;
 	/* what to answer */
 	int		 status;
@@ -82,135 +80,46 @@ nreq(void)
 	return n;
 }
 
+/* Record the request, then answer as told (or hang up). */
 static void
-send_all(int fd, const char *p, size_t n)
+handle(int fd, const struct fakehttp_req *q)
 {
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = send(fd, p, n, MSG_NOSIGNAL)) <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-serve_one(int fd)
-{
-	char	 buf[32768], head[256], *end, *cl, *sp;
-	size_t	 len = 0, want, hlen;
-	ssize_t	 n;
-	int	 status, delay, hangup;
 	char	*reply;
 	size_t	 reply_len;
-
-	for (;;) {
-		if (len == sizeof(buf) - 1)
-			return;
-		if ((n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) <= 0)
-			return;
-		len += (size_t)n;
-		buf[len] = '\0';
-		if ((end = strstr(buf, "\r\n\r\n")) != NULL)
-			break;
-	}
-	hlen = (size_t)(end - buf) + 4;
-	want = 0;
-	for (cl = buf; cl < end; cl++)
-		if (strncasecmp(cl, "\r\nContent-Length:", 17) == 0) {
-			want = strtoul(cl + 17, NULL, 10);
-			break;
-		}
-	while (len < hlen + want && len < sizeof(buf) - 1) {
-		if ((n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) <= 0)
-			return;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
+	int	 status, delay, hangup;
 
 	pthread_mutex_lock(&fake.mu);
 	fake.nreq++;
-	sp = strchr(buf, ' ');
-	snprintf(fake.method, sizeof(fake.method), "%.*s",
-	    sp ? (int)(sp - buf) : 0, buf);
-	if (sp != NULL) {
-		char *sp2 = strchr(sp + 1, ' ');
-
-		snprintf(fake.target, sizeof(fake.target), "%.*s",
-		    sp2 ? (int)(sp2 - sp - 1) : 0, sp + 1);
-	}
-	snprintf(fake.body, sizeof(fake.body), "%s", buf + hlen);
+	snprintf(fake.method, sizeof(fake.method), "%s", q->method);
+	snprintf(fake.target, sizeof(fake.target), "%s", q->target);
+	snprintf(fake.body, sizeof(fake.body), "%s", q->body);
 	status = fake.status;
 	delay = fake.delay_ms;
 	hangup = fake.hangup;
-	reply = malloc(fake.reply_len + 1);
-	memcpy(reply, fake.reply, fake.reply_len + 1);
 	reply_len = fake.reply_len;
+	reply = malloc(reply_len + 1);
+	if (reply != NULL)
+		memcpy(reply, fake.reply, reply_len + 1);
 	pthread_mutex_unlock(&fake.mu);
-
 	if (delay > 0)
 		usleep((useconds_t)delay * 1000);
-	if (!hangup) {
-		snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\n"
-		    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n", status, reply_len);
-		send_all(fd, head, strlen(head));
-		send_all(fd, reply, reply_len);
-	}
+	if (!hangup && reply != NULL)
+		fakehttp_reply(fd, status, "text/plain", reply, reply_len);
 	free(reply);
-}
-
-static void *
-server(void *arg)
-{
-	int	fd;
-
-	(void)arg;
-	while (!fake.stopping) {
-		if ((fd = accept(fake.lfd, NULL, NULL)) == -1) {
-			if (fake.stopping)
-				break;
-			continue;
-		}
-		serve_one(fd);
-		close(fd);
-	}
-	return NULL;
 }
 
 static void
 start_server(void)
 {
-	struct sockaddr_in	sin;
-	socklen_t		slen = sizeof(sin);
-	int			one = 1;
-
 	pthread_mutex_init(&fake.mu, NULL);
-	fake.lfd = socket(AF_INET, SOCK_STREAM, 0);
-	CU_ASSERT_FATAL(fake.lfd != -1);
-	setsockopt(fake.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_EQUAL_FATAL(bind(fake.lfd, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	CU_ASSERT_EQUAL_FATAL(listen(fake.lfd, 16), 0);
-	CU_ASSERT_EQUAL_FATAL(getsockname(fake.lfd, (struct sockaddr *)&sin,
-	    &slen), 0);
-	fake.port = ntohs(sin.sin_port);
 	answer(200, "");
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&fake.th, NULL, server, NULL),
-	    0);
+	fake.port = fakehttp_start(handle);
 }
 
 static void
 stop_server(void)
 {
-	fake.stopping = 1;
-	shutdown(fake.lfd, SHUT_RDWR);
-	pthread_join(fake.th, NULL);
-	close(fake.lfd);
+	fakehttp_stop();
 	free(fake.reply);
 	fake.reply = NULL;
 }

@@ -17,15 +17,13 @@
 #include <pthread.h>
 #include <strings.h>
 
+#include "fakehttp.h"
 #include "unit.h"
 
 /* ------------------------------------------------------- fake server */
 
 static struct {
-	int		 lfd;
 	int		 port;
-	volatile int	 stopping;
-	pthread_t	 th;
 	pthread_mutex_t	 mu;
 	int		 status;
 	char		 reply[4096];
@@ -57,126 +55,33 @@ nreq(void)
 	return n;
 }
 
+/* Record the request, then answer as told. */
 static void
-send_all(int fd, const char *p, size_t n)
+handle(int fd, const struct fakehttp_req *q)
 {
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = send(fd, p, n, MSG_NOSIGNAL)) <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-serve_one(int fd)
-{
-	char	 buf[32768], head[256], reply[4096], *end, *h, *sp, *sp2, *eol;
-	size_t	 len = 0, want = 0, hlen;
-	ssize_t	 n;
-	int	 status, delay;
-
-	for (;;) {
-		if (len == sizeof(buf) - 1)
-			return;
-		if ((n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) <= 0)
-			return;
-		len += (size_t)n;
-		buf[len] = '\0';
-		if ((end = strstr(buf, "\r\n\r\n")) != NULL)
-			break;
-	}
-	hlen = (size_t)(end - buf) + 4;
-	for (h = buf; h < end; h++)
-		if (strncasecmp(h, "\r\nContent-Length:", 17) == 0) {
-			want = strtoul(h + 17, NULL, 10);
-			break;
-		}
-	while (len < hlen + want && len < sizeof(buf) - 1) {
-		if ((n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) <= 0)
-			return;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
+	char	reply[4096];
+	int	status, delay;
 
 	pthread_mutex_lock(&fake.mu);
 	fake.nreq++;
-	fake.target[0] = fake.auth[0] = '\0';
-	if ((sp = strchr(buf, ' ')) != NULL &&
-	    (sp2 = strchr(sp + 1, ' ')) != NULL)
-		snprintf(fake.target, sizeof(fake.target), "%.*s",
-		    (int)(sp2 - sp - 1), sp + 1);
-	for (h = buf; h < end; h++)
-		if (strncasecmp(h, "\r\nAuthorization: ", 17) == 0) {
-			eol = strstr(h + 17, "\r\n");
-			snprintf(fake.auth, sizeof(fake.auth), "%.*s",
-			    (int)(eol - h - 17), h + 17);
-			break;
-		}
-	snprintf(fake.body, sizeof(fake.body), "%s", buf + hlen);
+	snprintf(fake.target, sizeof(fake.target), "%s", q->target);
+	fakehttp_header(q, "Authorization", fake.auth, sizeof(fake.auth));
+	snprintf(fake.body, sizeof(fake.body), "%s", q->body);
 	status = fake.status;
 	delay = fake.delay_ms;
 	memcpy(reply, fake.reply, sizeof(reply));
 	pthread_mutex_unlock(&fake.mu);
-
 	if (delay > 0)
 		usleep((useconds_t)delay * 1000);
-	snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n", status, strlen(reply));
-	send_all(fd, head, strlen(head));
-	send_all(fd, reply, strlen(reply));
-}
-
-static void *
-server(void *arg)
-{
-	int	fd;
-
-	(void)arg;
-	while (!fake.stopping) {
-		if ((fd = accept(fake.lfd, NULL, NULL)) == -1)
-			continue;
-		serve_one(fd);
-		close(fd);
-	}
-	return NULL;
+	fakehttp_reply(fd, status, "application/json", reply, strlen(reply));
 }
 
 static void
 start_server(void)
 {
-	struct sockaddr_in	sin;
-	socklen_t		slen = sizeof(sin);
-	int			one = 1;
-
 	pthread_mutex_init(&fake.mu, NULL);
-	fake.lfd = socket(AF_INET, SOCK_STREAM, 0);
-	CU_ASSERT_FATAL(fake.lfd != -1);
-	setsockopt(fake.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_EQUAL_FATAL(bind(fake.lfd, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	CU_ASSERT_EQUAL_FATAL(listen(fake.lfd, 16), 0);
-	CU_ASSERT_EQUAL_FATAL(getsockname(fake.lfd, (struct sockaddr *)&sin,
-	    &slen), 0);
-	fake.port = ntohs(sin.sin_port);
 	answer(200, "{}");
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&fake.th, NULL, server, NULL),
-	    0);
-}
-
-static void
-stop_server(void)
-{
-	fake.stopping = 1;
-	shutdown(fake.lfd, SHUT_RDWR);
-	pthread_join(fake.th, NULL);
-	close(fake.lfd);
+	fake.port = fakehttp_start(handle);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -554,7 +459,7 @@ test_twilio_verify(void)
 static void
 teardown(void)
 {
-	stop_server();
+	fakehttp_stop();
 	unlink(tpath("args"));
 	unlink(tpath("fds"));
 	unlink(tpath("send"));
