@@ -124,7 +124,7 @@ apikey_find(struct arena *a, const char *kid, struct apikey **out)
 	double		 now = rowcache_clock();
 	uint64_t	 gen = shared_counter(SHARED_SUBJECTS);
 	int		 cache = rowcache_enabled();
-	int		 c, n;
+	int		 n;
 
 	*out = NULL;
 	if (cache && (v = rowcache_get(a, ROWCACHE_APIKEY, kid, strlen(kid),
@@ -137,9 +137,7 @@ apikey_find(struct arena *a, const char *kid, struct apikey **out)
 		return -1;
 	if (PQntuples(res) == 0)
 		return 1;
-	v = arena_alloc(a, APIKEY_FIND_COLS * sizeof(*v));
-	for (c = 0; c < APIKEY_FIND_COLS; c++)
-		v[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+	v = db_row(a, res, 0);
 	if (cache)
 		rowcache_put(ROWCACHE_APIKEY, kid, strlen(kid), res, gen,
 		    now + (double)cfg.authz_cache_ttl);

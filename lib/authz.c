@@ -423,9 +423,7 @@ session_row(struct req *r, const char *cookie, const char ***out)
 		return -1;
 	if (PQntuples(res) != 1 || PQnfields(res) != S_NCOLS)
 		return 0;
-	v = arena_alloc(r->a, S_NCOLS * sizeof(*v));
-	for (c = 0; c < S_NCOLS; c++)
-		v[c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
+	v = db_row(r->a, res, 0);
 	fresh = v[S_FRESH_FOR] != NULL ? strtod(v[S_FRESH_FOR], NULL) : 0;
 	if (fresh > (double)cfg.authz_cache_ttl)
 		fresh = (double)cfg.authz_cache_ttl;

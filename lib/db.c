@@ -722,6 +722,18 @@ db_int(struct arena *a, long long n)
 	return arena_printf(a, "%lld", n);
 }
 
+const char **
+db_row(struct arena *a, PGresult *res, int row)
+{
+	int		 c, n = PQnfields(res);
+	const char	**v = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof(*v));
+
+	for (c = 0; c < n; c++)
+		v[c] = PQgetisnull(res, row, c) ? NULL :
+		    PQgetvalue(res, row, c);
+	return v;
+}
+
 json_object *
 db_json_str(PGresult *res, int row, int col)
 {

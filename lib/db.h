@@ -54,6 +54,8 @@ struct req;
 int		 db_fail_tx(struct req *, const char *what);
 const char	*db_int(struct arena *, long long);
 json_object	*db_json_str(PGresult *, int row, int col);
+/* A row's values (NULL for SQL NULL), pointing into res, in the arena. */
+const char	**db_row(struct arena *, PGresult *, int row);
 json_object	*db_json_int(PGresult *, int row, int col);
 
 #endif

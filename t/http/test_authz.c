@@ -1094,6 +1094,48 @@ test_apikeys(void)
 	    "key denial logged", "[%s]", server);
 }
 
+/*
+ * An API key held in memory stops working with the very next request
+ * after an operator's ban through barongctl (another process, no NOTIFY:
+ * the triggers are off meanwhile), which makes the holder's keys
+ * inactive.  Last of the key tests: dave stays banned until cleanup().
+ */
+static void
+test_apikey_change(void)
+{
+	struct ht_resp	 r;
+	struct key	 k;
+	char		 cmd[1024];
+	int		 rc;
+
+	if (getenv("top_builddir") == NULL || getenv("BARONG_CONFIG") == NULL) {
+		ht_check(0, "barongctl environment", "no top_builddir");
+		return;
+	}
+	make_key(&k, &dave, "active");
+	signed_get(&r, P "/account/balances", k.kid, now_ms(0), k.secret);
+	reached_as("key before the ban", &r, "GET", P "/account/balances",
+	    &dave);
+	ht_resp_free(&r);
+	signed_get(&r, P "/account/balances", k.kid, now_ms(1), k.secret);
+	reached_as("key held in memory", &r, "GET", P "/account/balances",
+	    &dave);
+	ht_resp_free(&r);
+	sql("ALTER TABLE users DISABLE TRIGGER users_subjects_notify", 0);
+	sql("ALTER TABLE apikeys DISABLE TRIGGER apikeys_subjects_notify", 0);
+	snprintf(cmd, sizeof(cmd), "%s/tools/barongctl -c %s user set --uid %s"
+	    " --state banned >/dev/null 2>&1", getenv("top_builddir"),
+	    getenv("BARONG_CONFIG"), dave.uid);
+	rc = system(cmd);
+	ht_check(rc == 0, "barongctl user set --state banned", "exit %d", rc);
+	signed_get(&r, P "/account/balances", k.kid, now_ms(2), k.secret);
+	refused("key of a holder banned a moment ago", &r, 401,
+	    "authz.apikey_not_active");
+	ht_resp_free(&r);
+	sql("ALTER TABLE users ENABLE TRIGGER users_subjects_notify", 0);
+	sql("ALTER TABLE apikeys ENABLE TRIGGER apikeys_subjects_notify", 0);
+}
+
 int
 main(void)
 {
@@ -1146,6 +1188,7 @@ main(void)
 	test_permission_change();
 	test_restrictions();
 	test_apikeys();
+	test_apikey_change();
 
 	cleanup();
 	EVP_PKEY_free(pubkey);
