@@ -34,9 +34,6 @@
 #define COLMAX		255
 /* restrictions.value is varchar(64). */
 #define VALUEMAX	64
-/* Unix seconds Time.at() and PostgreSQL agree on: years 1..9999. */
-#define EPOCH_MIN	(-62135596800LL)
-#define EPOCH_MAX	253402300799LL
 
 /* ------------------------------------------------------------ helpers */
 
@@ -77,15 +74,9 @@ ruby_to_i(struct req *r, const char *s)
 		s++;
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
-	for (; isdigit((unsigned char)*s) && n <= EPOCH_MAX; s++)
+	for (; isdigit((unsigned char)*s) && n <= PARAM_EPOCH_MAX; s++)
 		n = n * 10 + (*s - '0');
-	if (neg)
-		n = -n;
-	if (n < EPOCH_MIN)
-		n = EPOCH_MIN;
-	if (n > EPOCH_MAX)
-		n = EPOCH_MAX;
-	return db_int(r->a, n);
+	return db_int(r->a, param_epoch_clamp(neg ? -n : n));
 }
 
 /*

@@ -30,8 +30,6 @@
 #define ISO(col) "to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define COLMAX		255
 /* Unix seconds PostgreSQL can turn into a timestamp: years 1..9999. */
-#define EPOCH_MIN	(-62135596800LL)
-#define EPOCH_MAX	253402300799LL
 
 /*
  * Barong's User entity from users u and its referrer ru (LEFT JOIN): email,
@@ -64,22 +62,6 @@ user_entity(PGresult *res, int row, int col)
 	json_object_object_add(o, "data", db_json_str(res, row, col + 7));
 	json_object_object_add(o, "username", db_json_str(res, row, col + 8));
 	return o;
-}
-
-/* A validated Unix time, clamped to what a timestamp holds; or NULL. */
-static const char *
-epoch(struct req *r, const char *name)
-{
-	long long	n;
-
-	if (!param_present(r, name))
-		return NULL;
-	n = param_int(r, name, 0);
-	if (n < EPOCH_MIN)
-		n = EPOCH_MIN;
-	if (n > EPOCH_MAX)
-		n = EPOCH_MAX;
-	return db_int(r->a, n);
 }
 
 /*
@@ -369,8 +351,8 @@ activities_of(struct req *r, const char *category,
 	p[2] = param_str(r, "action");
 	p[3] = param_str(r, "uid");
 	p[4] = param_str(r, "email");
-	p[5] = epoch(r, "from");
-	p[6] = epoch(r, "to");
+	p[5] = param_epoch(r, "from");
+	p[6] = param_epoch(r, "to");
 	p[7] = NULL;
 	if ((t = param_get(r, "target_uid")) != NULL)
 		p[7] = t->j == NULL ? "" : json_object_get_string(t->j);

@@ -521,22 +521,6 @@ static const struct param users_params[] = {
 	{ .name = NULL }
 };
 
-/* Unix seconds PostgreSQL's to_timestamp() accepts (years 1 to 9999). */
-static const char *
-epoch(struct req *r, const char *name)
-{
-	long long	t;
-
-	if (!param_present(r, name))
-		return NULL;
-	t = param_int(r, name, 0);
-	if (t < -62135596800LL)
-		t = -62135596800LL;
-	if (t > 253402300799LL)
-		t = 253402300799LL;
-	return db_int(r->a, t);
-}
-
 /* The nine filter parameters of USERS_WHERE / PENDING_WHERE. */
 static void
 filters(struct req *r, const char **p)
@@ -549,8 +533,8 @@ filters(struct req *r, const char **p)
 	    0)) : NULL;
 	p[5] = param_str(r, "state");
 	p[6] = param_str(r, "range");
-	p[7] = epoch(r, "from");
-	p[8] = epoch(r, "to");
+	p[7] = param_epoch(r, "from");
+	p[8] = param_epoch(r, "to");
 }
 
 /*

@@ -442,26 +442,6 @@ static const struct param activity_params[] = {
 	{ .name = NULL }
 };
 
-/*
- * A unix time as SQL text, kept within years 1..9999 so that PostgreSQL
- * can convert it; created_at lies within that range, so nothing a
- * comparison would match is lost.
- */
-static const char *
-time_param(struct req *r, const char *name)
-{
-	long long	t;
-
-	if (!param_present(r, name))
-		return NULL;
-	t = param_int(r, name, 0);
-	if (t < -62135596800LL)
-		t = -62135596800LL;
-	if (t > 253402300799LL)
-		t = 253402300799LL;
-	return db_int(r->a, t);
-}
-
 static json_object *
 activity_json(PGresult *res, int i)
 {
@@ -506,8 +486,8 @@ users_activity(struct req *r)
 	paginate_get(r, &pg);
 	p[0] = db_int(r->a, u->id);
 	p[1] = strcmp(topic, "all") == 0 ? NULL : topic;
-	p[2] = time_param(r, "time_from");
-	p[3] = time_param(r, "time_to");
+	p[2] = param_epoch(r, "time_from");
+	p[3] = param_epoch(r, "time_to");
 	p[4] = param_str(r, "result");
 	p[5] = db_int(r->a, pg.limit);
 	p[6] = db_int(r->a, pg.offset);

@@ -406,7 +406,7 @@ session_row(struct req *r, const char *cookie, const char ***out)
 	double		 now = rowcache_clock(), fresh;
 	uint64_t	 gen = shared_counter(SHARED_SUBJECTS);
 	int		 cache = rowcache_enabled();
-	int		 c, n;
+	int		 n;
 
 	*out = NULL;
 	crypto_sha256(cookie, TOKEN_HEX, md);
@@ -415,8 +415,7 @@ session_row(struct req *r, const char *cookie, const char ***out)
 		*out = v;
 		return 0;
 	}
-	for (c = 0; c < CRYPTO_SHA256_LEN; c++)
-		snprintf(hex + 2 * c, 3, "%02x", md[c]);
+	crypto_hex(md, sizeof(md), hex);
 	p[0] = hex;
 	p[1] = arena_printf(r->a, "%ld", cfg.session_renew_interval);
 	if ((res = dbread_find(r->a, &st_session, p)) == NULL)

@@ -352,6 +352,22 @@ param_int(const struct req *r, const char *name, long long def)
 	return v != NULL ? v->n : def;
 }
 
+long long
+param_epoch_clamp(long long t)
+{
+	return t < PARAM_EPOCH_MIN ? PARAM_EPOCH_MIN : t > PARAM_EPOCH_MAX ?
+	    PARAM_EPOCH_MAX : t;
+}
+
+const char *
+param_epoch(struct req *r, const char *name)
+{
+	if (!param_present(r, name))
+		return NULL;
+	return arena_printf(r->a, "%lld",
+	    param_epoch_clamp(param_int(r, name, 0)));
+}
+
 int
 param_bool(const struct req *r, const char *name, int def)
 {

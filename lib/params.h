@@ -62,5 +62,15 @@ const char	*param_str(const struct req *, const char *);
 int		 param_present(const struct req *, const char *);
 long long	 param_int(const struct req *, const char *, long long);
 int		 param_bool(const struct req *, const char *, int);
+/* Years 1..9999 in Unix seconds: what Time.at() and PostgreSQL both hold. */
+#define PARAM_EPOCH_MIN	(-62135596800LL)
+#define PARAM_EPOCH_MAX	253402300799LL
+long long	 param_epoch_clamp(long long);
+/*
+ * An integer parameter as Unix seconds clamped to those years, as SQL
+ * text in the arena (nothing a created_at could match is lost); NULL when
+ * the parameter is absent.
+ */
+const char	*param_epoch(struct req *, const char *);
 
 #endif
